@@ -1,0 +1,208 @@
+package io.lineageledger.api;
+
+import io.lineageledger.platform.Database;
+import io.lineageledger.platform.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The HTTP service. Start-up is one chain: configuration → database (start or reach, migrate, pool)
+ * → first admin key → contract and router → listen. Any step's failure fails the deployment with
+ * its reason, after releasing what earlier steps acquired. Stop drains in-flight requests (bounded
+ * by {@code http.shutdownGraceSeconds}), flushes the access log and stops the database.
+ */
+final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private final Optional<Path> configFile;
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final PrintStream out;
+
+  private Settings settings;
+  private Database db;
+  private AccessLog accessLog;
+  private HttpServer server;
+  private Secret bootstrapKey;
+
+  ApiVerticle(Optional<Path> configFile, Map<String, String> env, Clock clock, PrintStream out) {
+    this.configFile = configFile;
+    this.env = env;
+    this.clock = clock;
+    this.out = out;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx
+        .executeBlocking(() -> Settings.load(configFile, env))
+        .compose(
+            s -> {
+              settings = s;
+              return vertx.executeBlocking(() -> Database.open(s.database()));
+            })
+        .compose(
+            database -> {
+              db = database;
+              return vertx.executeBlocking(this::bootstrapAdminKey);
+            })
+        .compose(key -> loadContract())
+        .compose(
+            contract -> {
+              ApiKeys keys = new ApiKeys(db.dataSource(), clock);
+              accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
+              Auth auth = new Auth(vertx, keys, accessLog, clock);
+              Routes.Handlers handlers =
+                  new Routes.Handlers(
+                      new Health(vertx, db, Duration.ofSeconds(2)),
+                      new AdminHandlers(vertx, keys, db.dataSource()),
+                      Buffer.buffer(openApiText()));
+              var router =
+                  Routes.router(
+                      vertx, contract, Routes.table(handlers), auth, settings.bodyLimitBytes());
+              return vertx
+                  .createHttpServer(
+                      new HttpServerOptions()
+                          .setHost(settings.httpHost())
+                          .setPort(settings.httpPort())
+                          .setCompressionSupported(true))
+                  .requestHandler(router)
+                  .listen();
+            })
+        .onSuccess(
+            s -> {
+              server = s;
+              announce();
+            })
+        .onFailure(err -> releaseAfterFailedStart());
+  }
+
+  private Secret bootstrapAdminKey() throws Exception {
+    ApiKeys keys = new ApiKeys(db.dataSource(), clock);
+    if (keys.hasActiveAdmin()) {
+      return null;
+    }
+    bootstrapKey = keys.create("admin", Role.ADMIN, "bootstrap").key();
+    // Printed now, not after listening: should a later step fail, the key must not be lost.
+    out.println("Admin API key (shown once; store it now): " + bootstrapKey.reveal());
+    out.flush();
+    return bootstrapKey;
+  }
+
+  private void announce() {
+    String url = "http://" + settings.httpHost() + ":" + server.actualPort();
+    out.println("Lineage Ledger listening on " + url + " (database: " + db.describe() + ")");
+    out.flush();
+  }
+
+  private Future<OpenAPIContract> loadContract() {
+    return OpenAPIContract.from(vertx, requestContract(openApiText()));
+  }
+
+  /**
+   * The published document minus its responses. Only requests are validated, and vertx-openapi 5.0
+   * refuses documents whose responses use media types it cannot validate, such as RFC 9457's
+   * application/problem+json, which the published document rightly declares.
+   */
+  static JsonObject requestContract(String yamlText) {
+    Object yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+    @SuppressWarnings("unchecked")
+    JsonObject json = new JsonObject((Map<String, Object>) yaml);
+    JsonObject paths = json.getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : item.fieldNames()) {
+        if (item.getValue(method) instanceof JsonObject op && op.containsKey("responses")) {
+          op.put(
+              "responses",
+              new JsonObject()
+                  .put("default", new JsonObject().put("description", "see /openapi.yaml")));
+        }
+      }
+    }
+    JsonObject components = json.getJsonObject("components");
+    if (components != null) {
+      components.remove("responses");
+    }
+    return json;
+  }
+
+  static String openApiText() {
+    try (InputStream in = ApiVerticle.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the service's classpath");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading openapi.yaml", e);
+    }
+  }
+
+  private void releaseAfterFailedStart() {
+    if (accessLog != null) {
+      accessLog.close();
+    }
+    if (db != null) {
+      try {
+        db.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the database after a failed start: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return drained
+        .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.flush())
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      if (accessLog != null) {
+                        accessLog.close();
+                      }
+                      if (db != null) {
+                        db.close();
+                      }
+                      return null;
+                    }));
+  }
+
+  /** The port actually bound (differs from the setting when that is 0). */
+  int port() {
+    return server.actualPort();
+  }
+
+  /** The admin key generated by this start, when the database had none. */
+  Optional<Secret> bootstrapKey() {
+    return Optional.ofNullable(bootstrapKey);
+  }
+
+  Database database() {
+    return db;
+  }
+}

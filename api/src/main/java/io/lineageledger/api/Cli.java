@@ -1,0 +1,239 @@
+package io.lineageledger.api;
+
+import io.lineageledger.platform.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Command-line dispatch. {@code serve} runs the service until SIGTERM/SIGINT; {@code keys} manages
+ * API keys against the same database (while the service runs, too); {@code config} prints the
+ * resolved configuration with secrets hidden.
+ */
+final class Cli {
+  static final int KEEP_RUNNING = -1;
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: lineage [--config FILE] <command>",
+          "  serve                              run the service (default)",
+          "  keys create --role ROLE --name NAME  create an API key (shown once)",
+          "  keys list                          list keys (never their secrets)",
+          "  keys revoke ID|NAME                revoke an active key",
+          "  config                             print the resolved configuration",
+          "roles: ingest, auditor, regulator, admin");
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Map<String, String> env;
+  private final Clock clock;
+
+  Cli(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.clock = clock;
+  }
+
+  int run(String[] argv) {
+    Deque<String> args = new ArrayDeque<>(Arrays.asList(argv));
+    Optional<Path> config = Optional.empty();
+    Deque<String> rest = new ArrayDeque<>();
+    while (!args.isEmpty()) {
+      String a = args.pop();
+      if (a.equals("--config")) {
+        if (args.isEmpty()) {
+          return usage("--config needs a file");
+        }
+        config = Optional.of(Path.of(args.pop()));
+      } else {
+        rest.add(a);
+      }
+    }
+    String command = rest.isEmpty() ? "serve" : rest.pop();
+    try {
+      return switch (command) {
+        case "serve" -> serve(config);
+        case "keys" -> keys(config, rest);
+        case "config" -> printConfig(config);
+        case "help", "--help", "-h" -> {
+          out.println(USAGE);
+          yield 0;
+        }
+        default -> usage("unknown command '" + command + "'");
+      };
+    } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+      err.println("lineage: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("lineage: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int usage(String problem) {
+    err.println("lineage: " + problem);
+    err.println(USAGE);
+    return 2;
+  }
+
+  /** Vert.x with Prometheus metrics; the registry is what {@code /metrics} scrapes. */
+  static Vertx newVertx() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .setJvmMetricsEnabled(true)
+            .setEnabled(true);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  private int serve(Optional<Path> config) {
+    Vertx vertx = newVertx();
+    ApiVerticle verticle = new ApiVerticle(config, env, clock, out);
+    try {
+      vertx
+          .deployVerticle(verticle)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      err.println("lineage: start-up failed: " + describe(cause));
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println(
+                      "Lineage Ledger stopping: draining requests, flushing, stopping the database");
+                  try {
+                    vertx
+                        .close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.MINUTES);
+                    out.println("Lineage Ledger stopped");
+                  } catch (Exception e) {
+                    err.println("lineage: shutdown did not complete cleanly: " + describe(e));
+                  }
+                },
+                "lineage-shutdown"));
+    return KEEP_RUNNING;
+  }
+
+  private static String describe(Throwable t) {
+    StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
+    for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+        sb.append(": ").append(c.getMessage());
+      }
+      t = c;
+    }
+    return sb.toString();
+  }
+
+  private int keys(Optional<Path> config, Deque<String> args) throws RuntimeException {
+    if (args.isEmpty()) {
+      return usage("keys needs a subcommand: create, list or revoke");
+    }
+    String sub = args.pop();
+    Map<String, String> opts = new java.util.HashMap<>();
+    Deque<String> positional = new ArrayDeque<>();
+    while (!args.isEmpty()) {
+      String a = args.pop();
+      if (a.startsWith("--")) {
+        if (args.isEmpty()) {
+          return usage(a + " needs a value");
+        }
+        opts.put(a.substring(2), args.pop());
+      } else {
+        positional.add(a);
+      }
+    }
+    Settings settings = Settings.load(config, env);
+    try (Database db = Database.openForTool(settings.database())) {
+      ApiKeys keys = new ApiKeys(db.dataSource(), clock);
+      String by = "cli:" + env.getOrDefault("USER", "unknown");
+      switch (sub) {
+        case "create" -> {
+          if (!opts.containsKey("role") || !opts.containsKey("name")) {
+            return usage("keys create needs --role and --name");
+          }
+          var created = keys.create(opts.get("name"), Role.parse(opts.get("role")), by);
+          out.println(
+              "Created key "
+                  + created.info().id()
+                  + " '"
+                  + created.info().name()
+                  + "' with role "
+                  + created.info().role().wire());
+          out.println("Key (shown once; store it now): " + created.key().reveal());
+          return 0;
+        }
+        case "list" -> {
+          out.printf("%-36s  %-20s  %-9s  %-24s  %s%n", "ID", "NAME", "ROLE", "CREATED", "REVOKED");
+          for (var k : keys.list()) {
+            out.printf(
+                "%-36s  %-20s  %-9s  %-24s  %s%n",
+                k.id(),
+                k.name(),
+                k.role().wire(),
+                k.createdAt(),
+                k.revokedAt() == null ? "-" : k.revokedAt());
+          }
+          return 0;
+        }
+        case "revoke" -> {
+          if (positional.isEmpty()) {
+            return usage("keys revoke needs a key id or name");
+          }
+          var revoked = keys.revoke(positional.pop(), by);
+          if (revoked.isEmpty()) {
+            err.println("lineage: no active key with that id or name");
+            return 1;
+          }
+          out.println("Revoked key " + revoked.get().id() + " '" + revoked.get().name() + "'");
+          return 0;
+        }
+        default -> {
+          return usage("unknown keys subcommand '" + sub + "'");
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      err.println("lineage: database error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int printConfig(Optional<Path> config) {
+    Settings.load(config, env); // validates; an invalid value ends here with its message
+    Settings.resolve(config, env)
+        .forEach(
+            (k, v) ->
+                out.printf(
+                    "%-26s %-40s (%s)%n",
+                    k.key,
+                    k.secret ? (v.value().isEmpty() ? "" : "(hidden)") : v.value(),
+                    v.source()));
+    return 0;
+  }
+}

@@ -1,0 +1,87 @@
+package io.lineageledger.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every configuration key the service reads: its default, what is allowed and what it means. The
+ * README's configuration table is this list; a test keeps them in step.
+ */
+enum ConfigKey {
+  HTTP_HOST("http.host", "127.0.0.1", "address to listen on", false),
+  HTTP_PORT("http.port", "8080", "TCP port, 0..65535 (0 = any free port)", false),
+  HTTP_BODY_LIMIT_BYTES(
+      "http.bodyLimitBytes",
+      "1048576",
+      "largest accepted request body in bytes, 1..104857600; larger gets 413",
+      false),
+  HTTP_SHUTDOWN_GRACE_SECONDS(
+      "http.shutdownGraceSeconds",
+      "10",
+      "how long in-flight requests may finish on SIGTERM, 0..300",
+      false),
+  DATA_DIR(
+      "data.dir",
+      "~/.lineage-ledger",
+      "data directory: embedded PostgreSQL data, signing keys; created if missing",
+      false),
+  DB_URL(
+      "db.url",
+      "",
+      "external PostgreSQL as jdbc:postgresql://host[:port]/database; empty = embedded PostgreSQL 17 under data.dir",
+      false),
+  DB_USER(
+      "db.user",
+      "postgres",
+      "role that owns the schema and applies migrations (external db only)",
+      false),
+  DB_PASSWORD("db.password", "", "password of db.user (never logged)", true),
+  DB_POOL_SIZE("db.poolSize", "8", "maximum pooled connections, 1..200", false),
+  DB_EMBEDDED_PORT(
+      "db.embedded.port", "0", "port of the embedded PostgreSQL, 0 = any free port", false),
+  ACCESS_LOG_FLUSH_MILLIS(
+      "accessLog.flushMillis",
+      "200",
+      "how often buffered access-log rows are written, 10..10000 ms",
+      false);
+
+  final String key;
+  final String defaultValue;
+  final String description;
+  final boolean secret;
+
+  ConfigKey(String key, String defaultValue, String description, boolean secret) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+    this.secret = secret;
+  }
+
+  /** {@code http.bodyLimitBytes} → {@code LINEAGE_HTTP_BODY_LIMIT_BYTES}. */
+  String envName() {
+    StringBuilder sb = new StringBuilder("LINEAGE_");
+    for (char c : key.toCharArray()) {
+      if (c == '.') {
+        sb.append('_');
+      } else if (Character.isUpperCase(c)) {
+        sb.append('_').append(c);
+      } else {
+        sb.append(Character.toUpperCase(c));
+      }
+    }
+    return sb.toString().toUpperCase(Locale.ROOT);
+  }
+
+  static ConfigKey byKey(String key) {
+    for (ConfigKey k : values()) {
+      if (k.key.equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  static List<String> allKeys() {
+    return java.util.Arrays.stream(values()).map(k -> k.key).toList();
+  }
+}

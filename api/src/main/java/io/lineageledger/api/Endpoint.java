@@ -1,0 +1,46 @@
+package io.lineageledger.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One row of the route table.
+ *
+ * @param method HTTP method
+ * @param path path as written in openapi.yaml ({@code /api/v1/keys/{id}})
+ * @param operationId the contract operation validating the request; null for routes outside the
+ *     contract's validation (infrastructure endpoints)
+ * @param roles roles admitted; empty = public (no key, not access-logged)
+ * @param jsonBody whether the request carries a JSON body to check before validation
+ * @param handler the business handler, reached only after auth and validation
+ */
+record Endpoint(
+    HttpMethod method,
+    String path,
+    String operationId,
+    Set<Role> roles,
+    boolean jsonBody,
+    Handler<RoutingContext> handler) {
+
+  Endpoint {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(roles, "roles");
+    Objects.requireNonNull(handler, "handler");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path '" + path + "' must start with /");
+    }
+  }
+
+  boolean isPublic() {
+    return roles.isEmpty();
+  }
+
+  /** {@code /a/{id}} → {@code /a/:id}, Vert.x's path-parameter syntax. */
+  String vertxPath() {
+    return path.replaceAll("\\{([A-Za-z0-9_]+)}", ":$1");
+  }
+}

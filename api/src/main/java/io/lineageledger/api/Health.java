@@ -1,0 +1,56 @@
+package io.lineageledger.api;
+
+import io.lineageledger.platform.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /health}: 200 with {@code status: UP} when every check passes, else 503 naming the
+ * failing check and why. Checks are live (the database is queried on each call), bounded in time.
+ */
+final class Health {
+  private final Vertx vertx;
+  private final Database db;
+  private final Duration timeout;
+
+  Health(Vertx vertx, Database db, Duration timeout) {
+    this.vertx = vertx;
+    this.db = db;
+    this.timeout = timeout;
+  }
+
+  void handle(RoutingContext rc) {
+    vertx
+        .executeBlocking(db::currentMigrationVersion, false)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .map(
+            version ->
+                new JsonObject()
+                    .put("status", "UP")
+                    .put("migrationVersion", version)
+                    .put("embedded", db.embedded()))
+        .otherwise(
+            err ->
+                new JsonObject()
+                    .put("status", "DOWN")
+                    .put("embedded", db.embedded())
+                    .put(
+                        "reason",
+                        "database not reachable within "
+                            + timeout.toMillis()
+                            + " ms: "
+                            + err.getMessage()))
+        .onSuccess(
+            database -> {
+              boolean up = "UP".equals(database.getString("status"));
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", up ? "UP" : "DOWN")
+                      .put("checks", new JsonObject().put("database", database));
+              AdminHandlers.json(rc, up ? 200 : 503, body);
+            });
+  }
+}

@@ -1,0 +1,100 @@
+package io.lineageledger.api;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.ValidatorException;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures become HTTP answers: RFC 9457 {@code application/problem+json} with a
+ * stable {@code type} per kind of failure. Unexpected exceptions get a 500 whose body carries only
+ * an error id; the stack trace goes to the log under that id.
+ */
+final class Problems {
+  static final String CONTENT_TYPE = "application/problem+json";
+  static final String TYPE_PREFIX = "urn:lineage-ledger:problem:";
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  /** Failure handler for every route, and error handler for unmatched requests. */
+  static void handle(RoutingContext rc) {
+    if (rc.response().headWritten()) {
+      rc.response().reset();
+      return;
+    }
+    Throwable failure = rc.failure();
+    int status = rc.statusCode();
+    if (failure instanceof ApiProblem p) {
+      write(rc, p.status, p.type, p.title, p.getMessage(), p.extensions);
+    } else if (failure instanceof ValidatorException v) {
+      write(
+          rc,
+          400,
+          "invalid-request",
+          "Request does not match the API contract",
+          v.getMessage(),
+          Map.of());
+    } else if (status == 404) {
+      write(rc, 404, "not-found", "Not found", "no resource at " + rc.request().path(), Map.of());
+    } else if (status == 405) {
+      write(
+          rc,
+          405,
+          "method-not-allowed",
+          "Method not allowed",
+          rc.request().method() + " is not allowed on " + rc.request().path(),
+          Map.of());
+    } else if (status == 413) {
+      write(
+          rc,
+          413,
+          "body-too-large",
+          "Request body too large",
+          "the request body exceeds the configured limit (http.bodyLimitBytes)",
+          Map.of());
+    } else if (status >= 400 && status < 500 && failure == null) {
+      write(rc, status, "http-" + status, "Request refused", "status " + status, Map.of());
+    } else {
+      String errorId = UUID.randomUUID().toString();
+      log.error(
+          "request {} {} failed (error id {})",
+          rc.request().method(),
+          rc.request().path(),
+          errorId,
+          failure);
+      write(
+          rc,
+          500,
+          "internal",
+          "Internal error",
+          "the request failed inside the service; quote error id " + errorId + " to its operator",
+          Map.of("errorId", errorId));
+    }
+  }
+
+  static void write(
+      RoutingContext rc,
+      int status,
+      String type,
+      String title,
+      String detail,
+      Map<String, Object> ext) {
+    JsonObject body =
+        new JsonObject()
+            .put("type", TYPE_PREFIX + type)
+            .put("title", title)
+            .put("status", status)
+            .put("detail", detail)
+            .put("instance", rc.request().path());
+    ext.forEach(body::put);
+    rc.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+        .end(body.encode());
+  }
+}

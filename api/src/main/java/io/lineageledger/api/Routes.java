@@ -1,0 +1,135 @@
+package io.lineageledger.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestValidator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The route table: every endpoint the service answers, in one list, each with its roles and its
+ * contract operation. Every request passes, in order: body limit → API-key auth and role check (and
+ * access logging) → JSON well-formedness → OpenAPI validation → the handler. Failures of any step
+ * become problem documents in {@link Problems}.
+ */
+final class Routes {
+  private static final Set<Role> ANY_ROLE = EnumSet.allOf(Role.class);
+  private static final Set<Role> ADMIN = EnumSet.of(Role.ADMIN);
+  private static final Set<Role> AUDIT = EnumSet.of(Role.ADMIN, Role.AUDITOR);
+  private static final Set<Role> PUBLIC = EnumSet.noneOf(Role.class);
+
+  private Routes() {}
+
+  /** Handlers the table refers to. */
+  record Handlers(Health health, AdminHandlers admin, Buffer openApiYaml) {}
+
+  static List<Endpoint> table(Handlers h) {
+    return List.of(
+        new Endpoint(HttpMethod.GET, "/health", "getHealth", PUBLIC, false, h.health()::handle),
+        new Endpoint(
+            HttpMethod.GET,
+            "/metrics",
+            "getMetrics",
+            PUBLIC,
+            false,
+            PrometheusScrapingHandler.create()),
+        new Endpoint(
+            HttpMethod.GET, "/openapi.yaml", "getOpenApi", PUBLIC, false, openApi(h.openApiYaml())),
+        new Endpoint(HttpMethod.GET, "/api/v1/whoami", "whoami", ANY_ROLE, false, Routes::whoami),
+        new Endpoint(
+            HttpMethod.GET, "/api/v1/admin/keys", "listKeys", ADMIN, false, h.admin()::listKeys),
+        new Endpoint(
+            HttpMethod.POST, "/api/v1/admin/keys", "createKey", ADMIN, true, h.admin()::createKey),
+        new Endpoint(
+            HttpMethod.DELETE,
+            "/api/v1/admin/keys/{id}",
+            "revokeKey",
+            ADMIN,
+            false,
+            h.admin()::revokeKey),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/admin/access-log",
+            "listAccessLog",
+            AUDIT,
+            false,
+            h.admin()::accessLog));
+  }
+
+  static Router router(
+      Vertx vertx, OpenAPIContract contract, List<Endpoint> table, Auth auth, long bodyLimit) {
+    Router router = Router.router(vertx);
+    RequestValidator validator = RequestValidator.create(vertx, contract);
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    router.route().handler(Routes::securityHeaders);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    for (Endpoint e : table) {
+      Route route = router.route(e.method(), e.vertxPath());
+      if (!e.isPublic()) {
+        route.handler(auth.require(e));
+      }
+      if (e.jsonBody()) {
+        route.handler(JsonBodies::requireWellFormed);
+      }
+      route.handler(validation(contract, validator, extractor, e.operationId()));
+      route.handler(e.handler());
+    }
+    router.route().failureHandler(Problems::handle);
+    router.errorHandler(404, Problems::handle);
+    router.errorHandler(405, Problems::handle);
+    return router;
+  }
+
+  private static Handler<RoutingContext> validation(
+      OpenAPIContract contract,
+      RequestValidator validator,
+      RequestExtractor extractor,
+      String operationId) {
+    var operation = contract.operation(operationId);
+    if (operation == null) {
+      throw new IllegalStateException(
+          "route table names operation '" + operationId + "' which openapi.yaml lacks");
+    }
+    return rc ->
+        extractor
+            .extractValidatableRequest(rc, operation)
+            .compose(req -> validator.validate(req, operationId))
+            .onSuccess(validated -> rc.next())
+            .onFailure(rc::fail);
+  }
+
+  private static void securityHeaders(RoutingContext rc) {
+    rc.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Cache-Control", "no-store");
+    rc.next();
+  }
+
+  private static Handler<RoutingContext> openApi(Buffer yaml) {
+    return rc ->
+        rc.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(yaml);
+  }
+
+  private static void whoami(RoutingContext rc) {
+    Principal p = rc.get(Auth.PRINCIPAL);
+    AdminHandlers.json(
+        rc,
+        200,
+        new JsonObject()
+            .put("keyId", p.keyId().toString())
+            .put("name", p.name())
+            .put("role", p.role().wire()));
+  }
+}

@@ -1,0 +1,197 @@
+package io.lineageledger.api;
+
+import io.lineageledger.platform.DatabaseSettings;
+import io.lineageledger.platform.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The service's validated configuration. Sources, weakest first: built-in defaults, the YAML file
+ * given with {@code --config}, then {@code LINEAGE_*} environment variables. Any invalid value
+ * stops start-up with a {@link ConfigException} naming the key, its source, the value and what is
+ * allowed.
+ */
+record Settings(
+    String httpHost,
+    int httpPort,
+    long bodyLimitBytes,
+    Duration shutdownGrace,
+    Path dataDir,
+    DatabaseSettings database,
+    Duration accessLogFlush) {
+
+  /** Loads and validates; {@code env} is normally {@code System.getenv()}. */
+  static Settings load(Optional<Path> yamlFile, Map<String, String> env) {
+    return build(resolve(yamlFile, env), env);
+  }
+
+  /** Each key's winning raw value and where it came from, before validation. */
+  static Map<ConfigKey, Sourced> resolve(Optional<Path> yamlFile, Map<String, String> env) {
+    Map<ConfigKey, Sourced> values = new LinkedHashMap<>();
+    for (ConfigKey k : ConfigKey.values()) {
+      values.put(k, new Sourced(k.defaultValue, "default"));
+    }
+    if (yamlFile.isPresent()) {
+      Path file = yamlFile.get();
+      for (Map.Entry<String, String> e : readYaml(file).entrySet()) {
+        ConfigKey k = ConfigKey.byKey(e.getKey());
+        if (k == null) {
+          throw new ConfigException(
+              "config key '"
+                  + e.getKey()
+                  + "' in "
+                  + file
+                  + " is unknown; allowed keys: "
+                  + String.join(", ", ConfigKey.allKeys()));
+        }
+        values.put(k, new Sourced(e.getValue(), file.toString()));
+      }
+    }
+    for (ConfigKey k : ConfigKey.values()) {
+      String v = env.get(k.envName());
+      if (v != null) {
+        values.put(k, new Sourced(v, "environment " + k.envName()));
+      }
+    }
+    return values;
+  }
+
+  /** A raw value and its origin ("default", the file, or the environment variable). */
+  record Sourced(String value, String source) {}
+
+  private static Settings build(Map<ConfigKey, Sourced> v, Map<String, String> env) {
+    String host = nonEmpty(v, ConfigKey.HTTP_HOST);
+    int port = (int) range(v, ConfigKey.HTTP_PORT, 0, 65535);
+    long bodyLimit = range(v, ConfigKey.HTTP_BODY_LIMIT_BYTES, 1, 104_857_600);
+    long grace = range(v, ConfigKey.HTTP_SHUTDOWN_GRACE_SECONDS, 0, 300);
+    Path dataDir = path(v, ConfigKey.DATA_DIR, env);
+    String url = v.get(ConfigKey.DB_URL).value().trim();
+    if (!url.isEmpty()) {
+      checkJdbcUrl(url, v.get(ConfigKey.DB_URL).source());
+    }
+    String user = nonEmpty(v, ConfigKey.DB_USER);
+    Secret password = Secret.of(v.get(ConfigKey.DB_PASSWORD).value());
+    int pool = (int) range(v, ConfigKey.DB_POOL_SIZE, 1, 200);
+    int embeddedPort = (int) range(v, ConfigKey.DB_EMBEDDED_PORT, 0, 65535);
+    long flush = range(v, ConfigKey.ACCESS_LOG_FLUSH_MILLIS, 10, 10_000);
+    DatabaseSettings db =
+        new DatabaseSettings(
+            url.isEmpty() ? Optional.empty() : Optional.of(url),
+            user,
+            password,
+            pool,
+            dataDir,
+            embeddedPort);
+    return new Settings(
+        host, port, bodyLimit, Duration.ofSeconds(grace), dataDir, db, Duration.ofMillis(flush));
+  }
+
+  private static void checkJdbcUrl(String url, String source) {
+    String allowed = "expected jdbc:postgresql://host[:port]/database";
+    if (!url.startsWith("jdbc:postgresql://")) {
+      throw invalid(ConfigKey.DB_URL, source, redactUrl(url), allowed);
+    }
+    try {
+      URI uri = new URI(url.substring("jdbc:".length()));
+      if (uri.getHost() == null || uri.getPath() == null || uri.getPath().length() < 2) {
+        throw invalid(ConfigKey.DB_URL, source, redactUrl(url), allowed);
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw invalid(ConfigKey.DB_URL, source, redactUrl(url), allowed + " (" + e.getReason() + ")");
+    }
+  }
+
+  /** A URL's query may carry a password; a config error must not print it. */
+  private static String redactUrl(String url) {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q) + "?…";
+  }
+
+  private static String nonEmpty(Map<ConfigKey, Sourced> v, ConfigKey k) {
+    String s = v.get(k).value().trim();
+    if (s.isEmpty()) {
+      throw invalid(k, v.get(k).source(), s, "a non-empty value");
+    }
+    return s;
+  }
+
+  private static long range(Map<ConfigKey, Sourced> v, ConfigKey k, long min, long max) {
+    Sourced s = v.get(k);
+    String allowed = "an integer " + min + ".." + max;
+    long n;
+    try {
+      n = Long.parseLong(s.value().trim());
+    } catch (NumberFormatException e) {
+      throw invalid(k, s.source(), s.value(), allowed);
+    }
+    if (n < min || n > max) {
+      throw invalid(k, s.source(), s.value(), allowed);
+    }
+    return n;
+  }
+
+  private static Path path(Map<ConfigKey, Sourced> v, ConfigKey k, Map<String, String> env) {
+    String s = nonEmpty(v, k);
+    if (s.equals("~") || s.startsWith("~/")) {
+      String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+      s = home + s.substring(1);
+    }
+    try {
+      return Path.of(s).toAbsolutePath().normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw invalid(k, v.get(k).source(), s, "a file-system path");
+    }
+  }
+
+  private static ConfigException invalid(ConfigKey k, String source, String value, String allowed) {
+    String shown = k.secret ? "(hidden)" : "'" + value + "'";
+    return new ConfigException(
+        "config key " + k.key + " (from " + source + ") has value " + shown + ": " + allowed);
+  }
+
+  /** Flattens nested YAML maps into dotted keys; scalars become strings. */
+  private static Map<String, String> readYaml(Path file) {
+    Object root;
+    try (InputStream in = Files.newInputStream(file)) {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage(), e);
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root == null) {
+      return flat;
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw new ConfigException("config file " + file + " must hold a YAML mapping at the top");
+    }
+    flatten("", map, flat, file);
+    return flat;
+  }
+
+  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, Path file) {
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      Object value = e.getValue();
+      if (value instanceof Map<?, ?> nested && ConfigKey.byKey(key) == null) {
+        flatten(key + ".", nested, out, file);
+      } else if (value instanceof Map<?, ?> || value instanceof Iterable<?>) {
+        throw new ConfigException(
+            "config key '" + key + "' in " + file + " must be a scalar value");
+      } else {
+        out.put(key, value == null ? "" : value.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.lineageledger.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir Path dir;
+
+  @Test
+  void load_nothingSet_usesDocumentedDefaults() {
+    Settings s = Settings.load(Optional.empty(), Map.of("HOME", "/home/u"));
+    assertThat(s.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(s.httpPort()).isEqualTo(8080);
+    assertThat(s.dataDir()).isEqualTo(Path.of("/home/u/.lineage-ledger"));
+    assertThat(s.database().embedded()).isTrue();
+  }
+
+  @Test
+  void load_yamlThenEnv_envWins() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "http:\n  port: 9000\n  host: 0.0.0.0\ndb:\n  poolSize: 3\n");
+    Settings s = Settings.load(Optional.of(file), Map.of("LINEAGE_HTTP_PORT", "9100"));
+    assertThat(s.httpPort()).isEqualTo(9100);
+    assertThat(s.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(s.database().poolSize()).isEqualTo(3);
+  }
+
+  @Test
+  void load_badPort_namesKeySourceValueAndRange() {
+    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("LINEAGE_HTTP_PORT", "80800")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "config key http.port (from environment LINEAGE_HTTP_PORT) has value '80800': an integer 0..65535");
+    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("LINEAGE_HTTP_PORT", "http")))
+        .hasMessageContaining("'http'");
+  }
+
+  @Test
+  void load_badDbUrl_namesKeyAndExpectedForm() {
+    assertThatThrownBy(
+            () -> Settings.load(Optional.empty(), Map.of("LINEAGE_DB_URL", "mysql://x/y")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "config key db.url (from environment LINEAGE_DB_URL) has value 'mysql://x/y':"
+                + " expected jdbc:postgresql://host[:port]/database");
+  }
+
+  @Test
+  void load_badDbUrlWithPassword_doesNotPrintThePassword() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(),
+                    Map.of("LINEAGE_DB_URL", "jdbc:postgresql://h/?password=hunter2")))
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void load_unknownYamlKey_listsAllowedKeys() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "http:\n  prot: 9000\n");
+    assertThatThrownBy(() -> Settings.load(Optional.of(file), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'http.prot'")
+        .hasMessageContaining("http.port");
+  }
+
+  @Test
+  void toString_withPassword_hidesIt() {
+    Settings s = Settings.load(Optional.empty(), Map.of("LINEAGE_DB_PASSWORD", "hunter2"));
+    assertThat(s.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void envName_camelCaseKey_becomesUpperSnake() {
+    assertThat(ConfigKey.HTTP_BODY_LIMIT_BYTES.envName())
+        .isEqualTo("LINEAGE_HTTP_BODY_LIMIT_BYTES");
+    assertThat(ConfigKey.DB_EMBEDDED_PORT.envName()).isEqualTo("LINEAGE_DB_EMBEDDED_PORT");
+  }
+
+  @Test
+  void readme_documentsEveryKey() throws Exception {
+    Path readme = Path.of("..", "README.md");
+    String text = Files.readString(readme);
+    for (ConfigKey k : ConfigKey.values()) {
+      assertThat(text)
+          .as("README documents " + k.key)
+          .contains("`" + k.key + "`")
+          .contains("`" + k.envName() + "`");
+    }
+  }
+}
