@@ -83,9 +83,8 @@ CREATE TABLE access_log (
 CREATE INDEX access_log_at ON access_log (at);
 CREATE INDEX access_log_key ON access_log (key_id, at);
 
-CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
-  FOR EACH ROW EXECUTE FUNCTION refuse_mutation();
-CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
+-- Statement-level, so even an UPDATE/DELETE that matches no row is refused (and visible as such).
+CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON access_log
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_mutation();
 
 GRANT SELECT, INSERT ON access_log TO lineage_app;

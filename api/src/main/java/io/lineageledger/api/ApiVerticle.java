@@ -1,5 +1,8 @@
 package io.lineageledger.api;
 
+import io.lineageledger.ledger.journal.SigningKeys;
+import io.lineageledger.ledger.journal.TransparencyLog;
+import io.lineageledger.ledger.note.NoteSigner;
 import io.lineageledger.platform.Database;
 import io.lineageledger.platform.Secret;
 import io.vertx.core.Future;
@@ -41,6 +44,8 @@ final class ApiVerticle extends VerticleBase {
   private Settings settings;
   private Database db;
   private AccessLog accessLog;
+  private TransparencyLog transparencyLog;
+  private LogRunner logRunner;
   private HttpServer server;
   private Secret bootstrapKey;
 
@@ -65,17 +70,22 @@ final class ApiVerticle extends VerticleBase {
               db = database;
               return vertx.executeBlocking(this::bootstrapAdminKey);
             })
+        .compose(key -> vertx.executeBlocking(this::openLog))
         .compose(key -> loadContract())
         .compose(
             contract -> {
               ApiKeys keys = new ApiKeys(db.dataSource(), clock);
               accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
               Auth auth = new Auth(vertx, keys, accessLog, clock);
+              logRunner =
+                  new LogRunner(vertx, transparencyLog, clock, settings.log().sequenceInterval());
               Routes.Handlers handlers =
                   new Routes.Handlers(
-                      new Health(vertx, db, Duration.ofSeconds(2)),
+                      new Health(vertx, db, logRunner, Duration.ofSeconds(2)),
                       new AdminHandlers(vertx, keys, db.dataSource()),
-                      Buffer.buffer(openApiText()));
+                      new LogHandlers(vertx, transparencyLog),
+                      Buffer.buffer(openApiText()),
+                      settings.log().publicTiles());
               var router =
                   Routes.router(
                       vertx, contract, Routes.table(handlers), auth, settings.bodyLimitBytes());
@@ -108,9 +118,27 @@ final class ApiVerticle extends VerticleBase {
     return bootstrapKey;
   }
 
+  private TransparencyLog openLog() throws IOException {
+    NoteSigner signer =
+        SigningKeys.loadOrCreate(settings.log().signingKeyFile(), settings.log().origin());
+    transparencyLog =
+        new TransparencyLog(
+            db.dataSource(),
+            signer,
+            clock,
+            settings.log().batchSize(),
+            settings.log().checkpointInterval());
+    return transparencyLog;
+  }
+
   private void announce() {
     String url = "http://" + settings.httpHost() + ":" + server.actualPort();
     out.println("Lineage Ledger listening on " + url + " (database: " + db.describe() + ")");
+    out.println(
+        "Log origin "
+            + transparencyLog.origin()
+            + ", verifier key "
+            + transparencyLog.verifierKey());
     out.flush();
   }
 
@@ -161,6 +189,12 @@ final class ApiVerticle extends VerticleBase {
     if (accessLog != null) {
       accessLog.close();
     }
+    if (logRunner != null) {
+      logRunner.close();
+    }
+    if (transparencyLog != null) {
+      transparencyLog.close();
+    }
     if (db != null) {
       try {
         db.close();
@@ -178,12 +212,19 @@ final class ApiVerticle extends VerticleBase {
             : server.shutdown(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.flush())
+        .eventually(() -> logRunner == null ? Future.succeededFuture() : logRunner.drain())
         .eventually(
             () ->
                 vertx.executeBlocking(
                     () -> {
                       if (accessLog != null) {
                         accessLog.close();
+                      }
+                      if (logRunner != null) {
+                        logRunner.close();
+                      }
+                      if (transparencyLog != null) {
+                        transparencyLog.close();
                       }
                       if (db != null) {
                         db.close();
@@ -204,5 +245,9 @@ final class ApiVerticle extends VerticleBase {
 
   Database database() {
     return db;
+  }
+
+  TransparencyLog transparencyLog() {
+    return transparencyLog;
   }
 }

@@ -39,6 +39,33 @@ enum ConfigKey {
   DB_POOL_SIZE("db.poolSize", "8", "maximum pooled connections, 1..200", false),
   DB_EMBEDDED_PORT(
       "db.embedded.port", "0", "port of the embedded PostgreSQL, 0 = any free port", false),
+  LOG_ORIGIN(
+      "log.origin",
+      "",
+      "the log's origin (checkpoint first line, key name); empty = the signing key's, or generated on first start",
+      false),
+  LOG_SIGNING_KEY_FILE(
+      "log.signingKeyFile",
+      "",
+      "checkpoint signing key (note signer key, mode 0600); empty = <data.dir>/keys/checkpoint.key, generated on first start",
+      false),
+  LOG_BATCH_SIZE(
+      "log.batchSize", "10000", "most records one sequencing transaction takes, 1..100000", false),
+  LOG_SEQUENCE_INTERVAL_MILLIS(
+      "log.sequenceIntervalMillis",
+      "100",
+      "how often waiting records are sequenced, 10..60000 ms",
+      false),
+  LOG_CHECKPOINT_INTERVAL_MILLIS(
+      "log.checkpointIntervalMillis",
+      "1000",
+      "least time between two signed checkpoints, 0..3600000 ms",
+      false),
+  LOG_PUBLIC_TILES(
+      "log.publicTiles",
+      "false",
+      "serve /log/ (checkpoint and tiles) without an API key, for tlog clients and witnesses: true or false",
+      false),
   ACCESS_LOG_FLUSH_MILLIS(
       "accessLog.flushMillis",
       "200",

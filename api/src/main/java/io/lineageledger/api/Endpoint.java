@@ -16,6 +16,9 @@ import java.util.Set;
  * @param roles roles admitted; empty = public (no key, not access-logged)
  * @param jsonBody whether the request carries a JSON body to check before validation
  * @param handler the business handler, reached only after auth and validation
+ * @param regex when non-null, the route matches this regex instead of {@code path}, and the handler
+ *     parses the path itself (C2SP tile paths span a variable number of segments, which OpenAPI
+ *     cannot express); such routes skip contract validation
  */
 record Endpoint(
     HttpMethod method,
@@ -23,7 +26,18 @@ record Endpoint(
     String operationId,
     Set<Role> roles,
     boolean jsonBody,
-    Handler<RoutingContext> handler) {
+    Handler<RoutingContext> handler,
+    String regex) {
+
+  Endpoint(
+      HttpMethod method,
+      String path,
+      String operationId,
+      Set<Role> roles,
+      boolean jsonBody,
+      Handler<RoutingContext> handler) {
+    this(method, path, operationId, roles, jsonBody, handler, null);
+  }
 
   Endpoint {
     Objects.requireNonNull(method, "method");

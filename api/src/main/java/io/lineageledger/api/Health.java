@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 final class Health {
   private final Vertx vertx;
   private final Database db;
+  private final LogRunner log;
   private final Duration timeout;
 
-  Health(Vertx vertx, Database db, Duration timeout) {
+  Health(Vertx vertx, Database db, LogRunner log, Duration timeout) {
     this.vertx = vertx;
     this.db = db;
+    this.log = log;
     this.timeout = timeout;
   }
 
@@ -45,11 +47,16 @@ final class Health {
                             + err.getMessage()))
         .onSuccess(
             database -> {
-              boolean up = "UP".equals(database.getString("status"));
+              JsonObject journal = log.health();
+              boolean up =
+                  "UP".equals(database.getString("status"))
+                      && "UP".equals(journal.getString("status"));
               JsonObject body =
                   new JsonObject()
                       .put("status", up ? "UP" : "DOWN")
-                      .put("checks", new JsonObject().put("database", database));
+                      .put(
+                          "checks",
+                          new JsonObject().put("database", database).put("journal", journal));
               AdminHandlers.json(rc, up ? 200 : 503, body);
             });
   }

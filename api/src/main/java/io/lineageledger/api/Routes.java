@@ -33,7 +33,16 @@ final class Routes {
   private Routes() {}
 
   /** Handlers the table refers to. */
-  record Handlers(Health health, AdminHandlers admin, Buffer openApiYaml) {}
+  record Handlers(
+      Health health,
+      AdminHandlers admin,
+      LogHandlers log,
+      Buffer openApiYaml,
+      boolean publicTiles) {}
+
+  private static final Set<Role> INGEST = EnumSet.of(Role.INGEST, Role.ADMIN);
+  private static final Set<Role> READERS = EnumSet.of(Role.AUDITOR, Role.REGULATOR, Role.ADMIN);
+  private static final String TILE_REGEX = "/log/tile/.+";
 
   static List<Endpoint> table(Handlers h) {
     return List.of(
@@ -65,7 +74,66 @@ final class Routes {
             "listAccessLog",
             AUDIT,
             false,
-            h.admin()::accessLog));
+            h.admin()::accessLog),
+        new Endpoint(
+            HttpMethod.POST,
+            "/api/v1/records",
+            "appendRecord",
+            INGEST,
+            true,
+            h.log()::appendRecord),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/records/{id}",
+            "getRecord",
+            READERS,
+            false,
+            h.log()::getRecord),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/records/{id}/proof",
+            "getInclusionProof",
+            READERS,
+            false,
+            h.log()::getProof),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/checkpoints/latest",
+            "getLatestCheckpoint",
+            READERS,
+            false,
+            h.log()::latestCheckpoint),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/checkpoints/{size}",
+            "getCheckpoint",
+            READERS,
+            false,
+            h.log()::checkpointAt),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/proofs/consistency",
+            "getConsistencyProof",
+            READERS,
+            false,
+            h.log()::consistency),
+        new Endpoint(
+            HttpMethod.GET, "/api/v1/verify", "verifyJournal", AUDIT, false, h.log()::verify),
+        new Endpoint(
+            HttpMethod.GET,
+            "/log/checkpoint",
+            "getLogCheckpoint",
+            h.publicTiles() ? PUBLIC : READERS,
+            false,
+            h.log()::logCheckpoint),
+        new Endpoint(
+            HttpMethod.GET,
+            "/log/tile/{tilePath}",
+            "getLogTile",
+            h.publicTiles() ? PUBLIC : READERS,
+            false,
+            h.log()::tile,
+            TILE_REGEX));
   }
 
   static Router router(
@@ -76,14 +144,19 @@ final class Routes {
     router.route().handler(Routes::securityHeaders);
     router.route().handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     for (Endpoint e : table) {
-      Route route = router.route(e.method(), e.vertxPath());
+      Route route =
+          e.regex() != null
+              ? router.routeWithRegex(e.method(), e.regex())
+              : router.route(e.method(), e.vertxPath());
       if (!e.isPublic()) {
         route.handler(auth.require(e));
       }
       if (e.jsonBody()) {
         route.handler(JsonBodies::requireWellFormed);
       }
-      route.handler(validation(contract, validator, extractor, e.operationId()));
+      if (e.regex() == null) {
+        route.handler(validation(contract, validator, extractor, e.operationId()));
+      }
       route.handler(e.handler());
     }
     router.route().failureHandler(Problems::handle);

@@ -28,7 +28,22 @@ record Settings(
     Duration shutdownGrace,
     Path dataDir,
     DatabaseSettings database,
-    Duration accessLogFlush) {
+    Duration accessLogFlush,
+    LogSettings log) {
+
+  /**
+   * The journal's settings.
+   *
+   * @param origin configured origin, or empty
+   * @param signingKeyFile where the checkpoint signing key lives
+   */
+  record LogSettings(
+      Optional<String> origin,
+      Path signingKeyFile,
+      int batchSize,
+      Duration sequenceInterval,
+      Duration checkpointInterval,
+      boolean publicTiles) {}
 
   /** Loads and validates; {@code env} is normally {@code System.getenv()}. */
   static Settings load(Optional<Path> yamlFile, Map<String, String> env) {
@@ -84,6 +99,25 @@ record Settings(
     int pool = (int) range(v, ConfigKey.DB_POOL_SIZE, 1, 200);
     int embeddedPort = (int) range(v, ConfigKey.DB_EMBEDDED_PORT, 0, 65535);
     long flush = range(v, ConfigKey.ACCESS_LOG_FLUSH_MILLIS, 10, 10_000);
+    String origin = v.get(ConfigKey.LOG_ORIGIN).value().trim();
+    if (!origin.isEmpty() && !origin.matches("[^\\s+]{1,255}")) {
+      throw invalid(
+          ConfigKey.LOG_ORIGIN,
+          v.get(ConfigKey.LOG_ORIGIN).source(),
+          origin,
+          "1..255 characters without spaces or '+'");
+    }
+    String keyFile = v.get(ConfigKey.LOG_SIGNING_KEY_FILE).value().trim();
+    LogSettings log =
+        new LogSettings(
+            origin.isEmpty() ? Optional.empty() : Optional.of(origin),
+            keyFile.isEmpty()
+                ? dataDir.resolve("keys").resolve("checkpoint.key")
+                : path(v, ConfigKey.LOG_SIGNING_KEY_FILE, env),
+            (int) range(v, ConfigKey.LOG_BATCH_SIZE, 1, 100_000),
+            Duration.ofMillis(range(v, ConfigKey.LOG_SEQUENCE_INTERVAL_MILLIS, 10, 60_000)),
+            Duration.ofMillis(range(v, ConfigKey.LOG_CHECKPOINT_INTERVAL_MILLIS, 0, 3_600_000)),
+            bool(v, ConfigKey.LOG_PUBLIC_TILES));
     DatabaseSettings db =
         new DatabaseSettings(
             url.isEmpty() ? Optional.empty() : Optional.of(url),
@@ -93,7 +127,14 @@ record Settings(
             dataDir,
             embeddedPort);
     return new Settings(
-        host, port, bodyLimit, Duration.ofSeconds(grace), dataDir, db, Duration.ofMillis(flush));
+        host,
+        port,
+        bodyLimit,
+        Duration.ofSeconds(grace),
+        dataDir,
+        db,
+        Duration.ofMillis(flush),
+        log);
   }
 
   private static void checkJdbcUrl(String url, String source) {
@@ -138,6 +179,14 @@ record Settings(
       throw invalid(k, s.source(), s.value(), allowed);
     }
     return n;
+  }
+
+  private static boolean bool(Map<ConfigKey, Sourced> v, ConfigKey k) {
+    String s = v.get(k).value().trim();
+    if (s.equals("true") || s.equals("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw invalid(k, v.get(k).source(), s, "true or false");
   }
 
   private static Path path(Map<ConfigKey, Sourced> v, ConfigKey k, Map<String, String> env) {

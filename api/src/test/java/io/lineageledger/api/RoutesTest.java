@@ -16,9 +16,11 @@ class RoutesTest {
     var table =
         Routes.table(
             new Routes.Handlers(
-                new Health(null, null, Duration.ofSeconds(1)),
+                new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
-                Buffer.buffer()));
+                new LogHandlers(null, null),
+                Buffer.buffer(),
+                false));
     Set<String> fromTable = new HashSet<>();
     table.forEach(e -> fromTable.add(e.method().name() + " " + e.path() + " " + e.operationId()));
 
@@ -44,9 +46,11 @@ class RoutesTest {
     var table =
         Routes.table(
             new Routes.Handlers(
-                new Health(null, null, Duration.ofSeconds(1)),
+                new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
-                Buffer.buffer()));
+                new LogHandlers(null, null),
+                Buffer.buffer(),
+                false));
     table.stream()
         .filter(e -> e.path().startsWith("/api/"))
         .forEach(e -> assertThat(e.isPublic()).as(e.path()).isFalse());

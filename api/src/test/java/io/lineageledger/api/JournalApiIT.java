@@ -1,0 +1,192 @@
+package io.lineageledger.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lineageledger.ledger.journal.MerkleProofs;
+import io.lineageledger.ledger.note.Checkpoint;
+import io.lineageledger.ledger.note.NoteVerifier;
+import io.lineageledger.platform.testing.Await;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class JournalApiIT {
+  static TestService service;
+  static String ingestKey;
+  static String auditorKey;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service =
+        TestService.start(
+            Map.of(
+                "LINEAGE_LOG_SEQUENCE_INTERVAL_MILLIS",
+                "20",
+                "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
+                "0"));
+    ingestKey = createKey("ingester", "ingest");
+    auditorKey = createKey("auditor1", "auditor");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    service.close();
+  }
+
+  static String createKey(String name, String role) throws Exception {
+    HttpResponse<String> r =
+        service.send(
+            "POST",
+            "/api/v1/admin/keys",
+            service.adminKey,
+            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
+    assertThat(r.statusCode()).isEqualTo(201);
+    return new JsonObject(r.body()).getString("key");
+  }
+
+  static String record(String ref, String value) {
+    return new JsonObject()
+        .put("source", "test")
+        .put("kind", "test.fact")
+        .put("sourceRef", ref)
+        .put("observedAt", "2026-11-25T10:00:00Z")
+        .put("subjects", new JsonArray().add("dataset:" + ref))
+        .put("payload", new JsonObject().put("value", value))
+        .encode();
+  }
+
+  static long append(String ref, String value) throws Exception {
+    HttpResponse<String> r = service.send("POST", "/api/v1/records", ingestKey, record(ref, value));
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    return new JsonObject(r.body()).getLong("id");
+  }
+
+  static JsonObject awaitProof(long id) {
+    JsonObject[] proof = new JsonObject[1];
+    Await.until(
+        Duration.ofSeconds(20),
+        "an inclusion proof for record " + id,
+        () -> {
+          HttpResponse<String> r = service.get("/api/v1/records/" + id + "/proof", auditorKey);
+          if (r.statusCode() == 200) {
+            proof[0] = new JsonObject(r.body());
+            return true;
+          }
+          return false;
+        });
+    return proof[0];
+  }
+
+  static List<byte[]> hashes(JsonArray a) {
+    List<byte[]> out = new ArrayList<>();
+    a.forEach(h -> out.add(Base64.getDecoder().decode((String) h)));
+    return out;
+  }
+
+  @Test
+  void appendThenProve_proofVerifiesAgainstSignedCheckpoint() throws Exception {
+    long id = append("p-1", "a");
+    JsonObject proof = awaitProof(id);
+    JsonObject cp = proof.getJsonObject("checkpoint");
+
+    HttpResponse<String> latest = service.get("/api/v1/checkpoints/latest", auditorKey);
+    String vkey = new JsonObject(latest.body()).getString("verifierKey");
+    Checkpoint verified = NoteVerifier.fromVerifierKey(vkey).verifyCheckpoint(cp.getString("note"));
+    assertThat(Base64.getEncoder().encodeToString(verified.rootHash()))
+        .isEqualTo(cp.getString("root"));
+
+    JsonObject rec = new JsonObject(service.get("/api/v1/records/" + id, auditorKey).body());
+    byte[] canonical = Base64.getDecoder().decode(rec.getString("canonical"));
+    byte[] leafHash = MerkleProofs.leafHash(canonical);
+    assertThat(Base64.getEncoder().encodeToString(leafHash)).isEqualTo(rec.getString("leafHash"));
+    MerkleProofs.verifyInclusion(
+        proof.getLong("leafIndex"),
+        verified.size(),
+        leafHash,
+        hashes(proof.getJsonArray("hashes")),
+        verified.rootHash());
+  }
+
+  @Test
+  void append_sameAgain_200SameId_differentContent_409() throws Exception {
+    long id = append("idem-api", "a");
+    HttpResponse<String> again =
+        service.send("POST", "/api/v1/records", ingestKey, record("idem-api", "a"));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(again.body()).getLong("id")).isEqualTo(id);
+    HttpResponse<String> conflict =
+        service.send("POST", "/api/v1/records", ingestKey, record("idem-api", "b"));
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    JsonObject p = new JsonObject(conflict.body());
+    assertThat(p.getString("type")).endsWith("record-conflict");
+    long evidence = p.getLong("conflictRecordId");
+    assertThat(service.get("/api/v1/records/" + evidence, auditorKey).body())
+        .contains("journal.conflict");
+  }
+
+  @Test
+  void consistency_betweenTwoCheckpoints_verifies() throws Exception {
+    JsonObject first = awaitProof(append("c-1", "a")).getJsonObject("checkpoint");
+    append("c-2", "b");
+    JsonObject second = awaitProof(append("c-3", "c")).getJsonObject("checkpoint");
+    HttpResponse<String> r =
+        service.get(
+            "/api/v1/proofs/consistency?from="
+                + first.getLong("size")
+                + "&to="
+                + second.getLong("size"),
+            auditorKey);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    MerkleProofs.verifyConsistency(
+        first.getLong("size"),
+        second.getLong("size"),
+        Base64.getDecoder().decode(first.getString("root")),
+        Base64.getDecoder().decode(second.getString("root")),
+        hashes(new JsonObject(r.body()).getJsonArray("hashes")));
+  }
+
+  @Test
+  void logEndpoints_checkpointAndTiles_servedToReaders() throws Exception {
+    awaitProof(append("t-1", "a"));
+    HttpResponse<String> cp = service.get("/log/checkpoint", auditorKey);
+    assertThat(cp.statusCode()).isEqualTo(200);
+    assertThat(cp.body()).contains("\n\n\u2014 ");
+    assertThat(service.get("/log/checkpoint", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> tile = service.get("/log/tile/0/000.p/1", auditorKey);
+    assertThat(tile.statusCode()).isEqualTo(200);
+    assertThat(tile.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(service.get("/log/tile/0/x000/000.p/1", auditorKey).statusCode())
+        .as("non-canonical path")
+        .isEqualTo(404);
+    assertThat(service.get("/log/tile/entries/000.p/1", auditorKey).statusCode()).isEqualTo(200);
+    assertThat(service.get("/log/tile/0/001", auditorKey).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void verify_untouchedJournal_streamsOkSummary() throws Exception {
+    awaitProof(append("v-1", "a"));
+    HttpResponse<String> r = service.get("/api/v1/verify", auditorKey);
+    assertThat(r.statusCode()).isEqualTo(200);
+    String[] lines = r.body().split("\n");
+    JsonObject summary = new JsonObject(lines[lines.length - 1]);
+    assertThat(summary.getString("type")).isEqualTo("summary");
+    assertThat(summary.getBoolean("ok")).as(r.body()).isTrue();
+    assertThat(summary.getLong("leaves")).isPositive();
+    assertThat(service.get("/api/v1/verify", ingestKey).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void health_reportsJournalStep() throws Exception {
+    JsonObject h = new JsonObject(service.get("/health", null).body());
+    assertThat(h.getJsonObject("checks").getJsonObject("journal").getString("status"))
+        .isEqualTo("UP");
+  }
+}

@@ -1,0 +1,217 @@
+package io.lineageledger.ledger.journal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of the Merkle log. Leadership is a PostgreSQL session advisory lock held on a
+ * dedicated connection, so two service instances on one database never both sequence; if that
+ * connection dies the lock goes with it and the other instance may take over.
+ *
+ * <p>One round, {@link #sequenceOnce()}: (1) note how far record ids have been allocated, (2) take
+ * the append barrier exclusively for an instant, which waits out every append transaction that may
+ * hold an id up to that point, (3) in one transaction: the next records by id up to that point get
+ * contiguous leaf indices, the changed tiles and the new tree head are written. After {@code kill
+ * -9} at any moment either the whole round is committed or none of it, and the next round resumes
+ * from the last committed head: nothing is lost, duplicated or skipped.
+ */
+public final class Sequencer implements AutoCloseable {
+  static final long LEADER_LOCK = 0x4c4c_5345_5143L; // "LLSEQC"
+  private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+
+  private final DataSource db;
+  private final TileStore tiles;
+  private final Clock clock;
+  private final int maxBatch;
+  private Connection leader;
+
+  Sequencer(DataSource db, TileStore tiles, Clock clock, int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException(
+          "batch size " + maxBatch + " is not allowed: expected >= 1");
+    }
+    this.db = db;
+    this.tiles = tiles;
+    this.clock = clock;
+    this.maxBatch = maxBatch;
+  }
+
+  /** Whether this instance holds the sequencer lock; tries to take it when not. */
+  public synchronized boolean tryLead() throws SQLException {
+    if (leader != null) {
+      if (leader.isValid(2)) {
+        return true;
+      }
+      dropLeadership();
+    }
+    Connection c = db.getConnection();
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      ps.setLong(1, LEADER_LOCK);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          leader = c;
+          log.info("this instance now sequences the log");
+          return true;
+        }
+      }
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    c.close();
+    return false;
+  }
+
+  private void dropLeadership() {
+    try {
+      leader.close();
+    } catch (SQLException ignored) {
+      // the session (and with it the lock) is gone either way
+    }
+    leader = null;
+  }
+
+  /**
+   * Sequences up to one batch of waiting records.
+   *
+   * @return the new tree head, or empty when nothing was waiting or this instance is not the leader
+   */
+  public synchronized Optional<TreeHead> sequenceOnce() throws SQLException {
+    if (!tryLead()) {
+      return Optional.empty();
+    }
+    Connection c = leader;
+    try {
+      long allocated = allocatedUpTo(c);
+      barrier(c);
+      c.setAutoCommit(false);
+      try {
+        Optional<TreeHead> head = integrate(c, allocated);
+        c.commit();
+        return head;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      if (!c.isValid(2)) {
+        dropLeadership();
+      }
+      throw e;
+    }
+  }
+
+  private static long allocatedUpTo(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "
+                    + "journal_records_seq_seq")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void barrier(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, Journal.APPEND_BARRIER_LOCK);
+      ps.execute();
+      c.commit();
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private Optional<TreeHead> integrate(Connection c, long allocated) throws SQLException {
+    TreeHead current = JournalQueries.latestHead(c).orElse(null);
+    long size = current == null ? 0 : current.size();
+    long lastSeq = 0;
+    if (size > 0) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT seq FROM journal_leaves WHERE leaf_index = ?")) {
+        ps.setLong(1, size - 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("tree head " + size + " has no leaf " + (size - 1));
+          }
+          lastSeq = rs.getLong(1);
+        }
+      }
+    }
+    List<Long> seqs = new ArrayList<>();
+    List<byte[]> leaves = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT seq, leaf_hash FROM journal_records WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")) {
+      ps.setLong(1, lastSeq);
+      ps.setLong(2, allocated);
+      ps.setInt(3, maxBatch);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+          leaves.add(rs.getBytes(2));
+        }
+      }
+    }
+    if (seqs.isEmpty()) {
+      return Optional.empty();
+    }
+    TreeReader old = new TreeReader(c, tiles, size);
+    TileIntegration.Result result =
+        TileIntegration.integrate(
+            size,
+            level -> {
+              try {
+                return old.rightEdge(level);
+              } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+              }
+            },
+            leaves);
+    Long[] indices = new Long[seqs.size()];
+    for (int i = 0; i < indices.length; i++) {
+      indices[i] = size + i;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO journal_leaves (leaf_index, seq) SELECT * FROM unnest(?::bigint[], ?::bigint[])")) {
+      ps.setArray(1, c.createArrayOf("int8", indices));
+      ps.setArray(2, c.createArrayOf("int8", seqs.toArray(Long[]::new)));
+      ps.executeUpdate();
+    }
+    tiles.write(c, result.tiles());
+    Instant now = clock.instant();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO journal_tree_heads (size, root, created_at) VALUES (?, ?, ?)")) {
+      ps.setLong(1, result.size());
+      ps.setBytes(2, result.root());
+      ps.setTimestamp(3, Timestamp.from(now));
+      ps.executeUpdate();
+    }
+    return Optional.of(new TreeHead(result.size(), result.root(), now));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (leader != null) {
+      dropLeadership();
+    }
+  }
+}
