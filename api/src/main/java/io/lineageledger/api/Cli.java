@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.ledger.verify.OfflineVerifier;
 import io.lineageledger.platform.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,8 +13,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,10 @@ final class Cli {
           "  keys list                          list keys (never their secrets)",
           "  keys revoke ID|NAME                revoke an active key",
           "  config                             print the resolved configuration",
+          "  verify RECORD.json PROOF.json CHECKPOINT.txt --key VKEY",
+          "                                     check a record, its inclusion proof and checkpoint offline",
+          "  verify-consistency OLD.txt NEW.txt CONSISTENCY.json --key VKEY",
+          "                                     check that one checkpoint extends another, offline",
           "roles: ingest, auditor, regulator, admin");
 
   private final PrintStream out;
@@ -69,6 +76,7 @@ final class Cli {
         case "serve" -> serve(config);
         case "keys" -> keys(config, rest);
         case "config" -> printConfig(config);
+        case "verify", "verify-consistency" -> verifyOffline(command, rest);
         case "help", "--help", "-h" -> {
           out.println(USAGE);
           yield 0;
@@ -220,6 +228,37 @@ final class Cli {
       }
     } catch (java.sql.SQLException e) {
       err.println("lineage: database error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private int verifyOffline(String command, Deque<String> args) {
+    String key = null;
+    List<Path> files = new ArrayList<>();
+    while (!args.isEmpty()) {
+      String a = args.pop();
+      if (a.equals("--key")) {
+        if (args.isEmpty()) {
+          return usage("--key needs the log's verifier key");
+        }
+        key = args.pop();
+      } else {
+        files.add(Path.of(a));
+      }
+    }
+    if (key == null || files.size() != 3) {
+      return usage(command + " needs three files and --key");
+    }
+    OfflineVerifier v = new OfflineVerifier(out);
+    try {
+      boolean ok =
+          command.equals("verify")
+              ? v.verifyRecord(files.get(0), files.get(1), files.get(2), key)
+              : v.verifyConsistency(files.get(0), files.get(1), files.get(2), key);
+      out.println(ok ? "VERIFIED" : "NOT VERIFIED");
+      return ok ? 0 : 1;
+    } catch (java.io.IOException | RuntimeException e) {
+      err.println("lineage: " + command + ": cannot read the inputs: " + e.getMessage());
       return 1;
     }
   }

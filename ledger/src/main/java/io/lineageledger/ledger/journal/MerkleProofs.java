@@ -188,4 +188,9 @@ public final class MerkleProofs {
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
   }
+
+  /** Lower-case hex, for messages. */
+  public static String hexOf(byte[] b) {
+    return hex(b);
+  }
 }
