@@ -4,11 +4,21 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 9162 §2.1.3.1 inclusion paths and §2.1.4.1 consistency proofs, read from tiles. */
+/**
+ * RFC 9162 §2.1.3.1 inclusion paths and §2.1.4.1 consistency proofs, from any source of subtree
+ * hashes (the tiles in production, a list of leaves in tests).
+ */
 final class ProofBuilder {
   private ProofBuilder() {}
 
-  static List<byte[]> inclusion(TreeReader tree, long index) throws SQLException {
+  /** A tree of {@link #size()} leaves that can hash any range of them (RFC 9162 MTH). */
+  interface Tree {
+    long size();
+
+    byte[] range(long from, long to) throws SQLException;
+  }
+
+  static List<byte[]> inclusion(Tree tree, long index) throws SQLException {
     if (index < 0 || index >= tree.size()) {
       throw new IllegalArgumentException(
           "leaf index "
@@ -23,7 +33,7 @@ final class ProofBuilder {
     return path;
   }
 
-  private static void path(TreeReader t, long m, long from, long to, List<byte[]> out)
+  private static void path(Tree t, long m, long from, long to, List<byte[]> out)
       throws SQLException {
     long n = to - from;
     if (n == 1) {
@@ -39,7 +49,7 @@ final class ProofBuilder {
     }
   }
 
-  static List<byte[]> consistency(TreeReader tree, long oldSize) throws SQLException {
+  static List<byte[]> consistency(Tree tree, long oldSize) throws SQLException {
     if (oldSize < 0 || oldSize > tree.size()) {
       throw new IllegalArgumentException(
           "size "
@@ -58,8 +68,7 @@ final class ProofBuilder {
   }
 
   private static void subproof(
-      TreeReader t, long m, long from, long to, boolean complete, List<byte[]> out)
-      throws SQLException {
+      Tree t, long m, long from, long to, boolean complete, List<byte[]> out) throws SQLException {
     long n = to - from;
     if (m == n) {
       if (!complete) {

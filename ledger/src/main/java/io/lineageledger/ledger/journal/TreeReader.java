@@ -7,7 +7,7 @@ import java.sql.SQLException;
  * Reads perfect-subtree hashes of the tree at one size from its tiles. A node at Merkle level
  * {@code 8L + j} is recomputed from the 2^j level-8L hashes below it in a level-L tile.
  */
-final class TreeReader {
+final class TreeReader implements ProofBuilder.Tree {
   private final Connection c;
   private final TileStore tiles;
   private final long size;
@@ -18,7 +18,8 @@ final class TreeReader {
     this.size = size;
   }
 
-  long size() {
+  @Override
+  public long size() {
     return size;
   }
 
@@ -68,7 +69,8 @@ final class TreeReader {
   }
 
   /** RFC 9162 MTH of leaves [from, to), to ≤ size. */
-  byte[] range(long from, long to) throws SQLException {
+  @Override
+  public byte[] range(long from, long to) throws SQLException {
     long n = to - from;
     if (Long.bitCount(n) == 1) {
       int level = Long.numberOfTrailingZeros(n);

@@ -1,0 +1,27 @@
+package io.lineageledger.ledger.journal;
+
+import java.util.List;
+
+/** A tree held as its leaf hashes, hashing ranges straight from the RFC 9162 definition. */
+record MemoryTree(List<byte[]> leaves, long size) implements ProofBuilder.Tree {
+  MemoryTree(List<byte[]> leaves) {
+    this(leaves, leaves.size());
+  }
+
+  @Override
+  public byte[] range(long from, long to) {
+    long n = to - from;
+    if (n == 0) {
+      return TreeHashing.empty();
+    }
+    if (n == 1) {
+      return leaves.get((int) from);
+    }
+    long k = Long.highestOneBit(n - 1);
+    return TreeHashing.node(range(from, from + k), range(from + k, to));
+  }
+
+  byte[] root() {
+    return range(0, size);
+  }
+}
