@@ -189,4 +189,72 @@ class JournalApiIT {
     assertThat(h.getJsonObject("checks").getJsonObject("journal").getString("status"))
         .isEqualTo("UP");
   }
+
+  @Test
+  void signingKey_fileIs0600_andNeverInAnswersOrOutput() throws Exception {
+    awaitProof(append("k-1", "a"));
+    java.nio.file.Path keyFile = service.dataDir.resolve("keys").resolve("checkpoint.key");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(keyFile))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    String secret = java.nio.file.Files.readString(keyFile).trim();
+    assertThat(secret).startsWith("PRIVATE+KEY+");
+    for (String path :
+        List.of("/health", "/api/v1/checkpoints/latest", "/log/checkpoint", "/metrics")) {
+      assertThat(service.get(path, auditorKey).body())
+          .doesNotContain("PRIVATE+KEY")
+          .doesNotContain(secret);
+    }
+    assertThat(service.stdout.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("PRIVATE+KEY");
+  }
+
+  @Test
+  void verifyConsistencyCli_savedAnswers_exit0() throws Exception {
+    JsonObject first = awaitProof(append("cc-1", "a")).getJsonObject("checkpoint");
+    JsonObject second = awaitProof(append("cc-2", "b")).getJsonObject("checkpoint");
+    String vkey =
+        new JsonObject(service.get("/api/v1/checkpoints/latest", auditorKey).body())
+            .getString("verifierKey");
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cc");
+    java.nio.file.Path a =
+        java.nio.file.Files.writeString(dir.resolve("a.txt"), first.getString("note"));
+    java.nio.file.Path b =
+        java.nio.file.Files.writeString(dir.resolve("b.txt"), second.getString("note"));
+    java.nio.file.Path p =
+        java.nio.file.Files.writeString(
+            dir.resolve("p.json"),
+            service
+                .get(
+                    "/api/v1/proofs/consistency?from="
+                        + first.getLong("size")
+                        + "&to="
+                        + second.getLong("size"),
+                    auditorKey)
+                .body());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps =
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+    int code =
+        new Cli(ps, ps, Map.of(), java.time.Clock.systemUTC())
+            .run(
+                new String[] {
+                  "verify-consistency", a.toString(), b.toString(), p.toString(), "--key", vkey
+                });
+    assertThat(code).as(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+    // The same proof does not show the older checkpoint extends a different (wrong) key's log.
+    int wrongKey =
+        new Cli(ps, ps, Map.of(), java.time.Clock.systemUTC())
+            .run(
+                new String[] {
+                  "verify-consistency",
+                  a.toString(),
+                  b.toString(),
+                  p.toString(),
+                  "--key",
+                  io.lineageledger.ledger.note.NoteSigner.generate(vkey.split("\\+")[0]).vkey()
+                });
+    assertThat(wrongKey).isEqualTo(1);
+  }
 }

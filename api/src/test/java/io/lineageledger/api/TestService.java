@@ -30,16 +30,22 @@ final class TestService implements AutoCloseable {
   final String base;
   final String adminKey;
   final ByteArrayOutputStream stdout;
+  final Path dataDir;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private TestService(
-      FreshDatabase database, Vertx vertx, ApiVerticle verticle, ByteArrayOutputStream stdout) {
+      FreshDatabase database,
+      Vertx vertx,
+      ApiVerticle verticle,
+      ByteArrayOutputStream stdout,
+      Path dataDir) {
     this.database = database;
     this.vertx = vertx;
     this.verticle = verticle;
     this.base = "http://127.0.0.1:" + verticle.port();
     this.adminKey = verticle.bootstrapKey().orElseThrow().reveal();
     this.stdout = stdout;
+    this.dataDir = dataDir;
   }
 
   static TestService start(Map<String, String> extraEnv) throws Exception {
@@ -64,7 +70,7 @@ final class TestService implements AutoCloseable {
         .toCompletionStage()
         .toCompletableFuture()
         .get(2, TimeUnit.MINUTES);
-    return new TestService(db, vertx, verticle, out);
+    return new TestService(db, vertx, verticle, out, dataDir);
   }
 
   HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

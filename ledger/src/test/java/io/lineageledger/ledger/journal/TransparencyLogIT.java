@@ -185,4 +185,108 @@ class TransparencyLogIT {
       assertThat(seen).anySatisfy(m -> assertThat(m.kind()).isEqualTo("checkpoint"));
     }
   }
+
+  @Test
+  void step_treeRewrittenUnderneath_refusesToSignAnInconsistentCheckpoint() throws Exception {
+    FreshDatabase fresh = SharedPostgres.freshDatabase();
+    try (Database db = Database.open(fresh.settings(dataDir));
+        TransparencyLog log =
+            new TransparencyLog(
+                db.dataSource(),
+                NoteSigner.generate("t/log"),
+                Clock.systemUTC(),
+                1000,
+                Duration.ZERO)) {
+      appendAndSequence(log, "before", 10);
+      SignedCheckpoint signed = log.latestCheckpoint().orElseThrow();
+      try (Connection su = fresh.superuser();
+          Statement s = su.createStatement()) {
+        s.execute("SET session_replication_role = replica");
+        // Rewrite history: the right-edge tile the next batch builds on.
+        s.execute(
+            "UPDATE journal_tiles SET hashes = overlay(hashes placing '\\x00'::bytea from 1 for 1) WHERE level = 0 AND idx = 0");
+      }
+      log.journal().appendAll(List.of(record("after-0"), record("after-1")));
+      assertThatThrownBy(log::step)
+          .isInstanceOfSatisfying(
+              InconsistentTreeException.class,
+              e -> {
+                assertThat(e.lastSigned().size()).isEqualTo(signed.size());
+                assertThat(e.candidate().size()).isEqualTo(12);
+                assertThat(e.getMessage())
+                    .contains("refusing to sign tree size 12")
+                    .contains("size 10");
+              });
+      assertThat(log.latestCheckpoint().orElseThrow().size()).isEqualTo(signed.size());
+    }
+  }
+
+  @Test
+  void step_whileWritersAppendInParallel_indicesContiguousAndEveryRecordOnce() throws Exception {
+    try (Database db = Database.open(SharedPostgres.freshDatabase().settings(dataDir));
+        TransparencyLog log =
+            new TransparencyLog(
+                db.dataSource(),
+                NoteSigner.generate("t/log"),
+                Clock.systemUTC(),
+                97,
+                Duration.ZERO)) {
+      int writers = 4;
+      int perWriter = 600;
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread sequencer =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  try {
+                    log.step();
+                  } catch (Exception e) {
+                    errors.add(e);
+                  }
+                }
+              });
+      sequencer.start();
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int id = w;
+        threads.add(
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = 0; i < perWriter; i += 15) {
+                      List<Record> batch = new ArrayList<>();
+                      for (int j = i; j < i + 15; j++) {
+                        batch.add(record("w" + id + "-" + j));
+                      }
+                      log.journal().appendAll(batch);
+                    }
+                  } catch (Exception e) {
+                    errors.add(e);
+                  }
+                }));
+      }
+      threads.forEach(Thread::start);
+      for (Thread t : threads) {
+        t.join();
+      }
+      done.set(true);
+      sequencer.join();
+      log.step();
+      assertThat(errors).isEmpty();
+      assertThat(log.latestCheckpoint().orElseThrow().size()).isEqualTo(writers * perWriter);
+      try (Connection c = db.dataSource().getConnection();
+          Statement s = c.createStatement();
+          java.sql.ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*), count(DISTINCT seq), max(leaf_index) FROM journal_leaves")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(writers * perWriter);
+        assertThat(rs.getLong(2)).isEqualTo(writers * perWriter);
+        assertThat(rs.getLong(3)).isEqualTo(writers * perWriter - 1);
+      }
+      assertThat(log.verify(new NoopListener()).ok()).isTrue();
+    }
+  }
 }
