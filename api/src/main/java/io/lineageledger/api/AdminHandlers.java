@@ -122,19 +122,7 @@ final class AdminHandlers {
   }
 
   private <T> void blocking(RoutingContext rc, Callable<T> work, Consumer<T> then) {
-    vertx
-        .executeBlocking(work, false)
-        .onSuccess(then::accept)
-        .onFailure(
-            err -> {
-              if (err instanceof IllegalArgumentException) {
-                rc.fail(ApiProblem.badRequest("invalid-request", err.getMessage()));
-              } else if (err instanceof IllegalStateException) {
-                rc.fail(ApiProblem.conflict(err.getMessage(), err));
-              } else {
-                rc.fail(err);
-              }
-            });
+    Problems.blocking(vertx, rc, work, then);
   }
 
   static void json(RoutingContext rc, int status, JsonObject body) {

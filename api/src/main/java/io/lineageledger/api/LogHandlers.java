@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lineageledger.ledger.journal.AppendResult;
 import io.lineageledger.ledger.journal.InclusionProof;
-import io.lineageledger.ledger.journal.ProofUnavailableException;
 import io.lineageledger.ledger.journal.Record;
 import io.lineageledger.ledger.journal.SignedCheckpoint;
 import io.lineageledger.ledger.journal.StoredRecord;
@@ -162,18 +161,7 @@ final class LogHandlers {
     blocking(
         rc,
         log::latestCheckpoint,
-        cp -> {
-          if (cp.isEmpty()) {
-            rc.fail(ApiProblem.notFound("no checkpoint has been signed yet"));
-            return;
-          }
-          AdminHandlers.json(
-              rc,
-              200,
-              checkpointJson(cp.get())
-                  .put("origin", log.origin())
-                  .put("verifierKey", log.verifierKey()));
-        });
+        cp -> answerCheckpoint(rc, cp, "no checkpoint has been signed yet"));
   }
 
   void checkpointAt(RoutingContext rc) {
@@ -181,18 +169,18 @@ final class LogHandlers {
     blocking(
         rc,
         () -> log.checkpoint(size),
-        cp -> {
-          if (cp.isEmpty()) {
-            rc.fail(ApiProblem.notFound("no signed checkpoint of size " + size));
-            return;
-          }
-          AdminHandlers.json(
-              rc,
-              200,
-              checkpointJson(cp.get())
-                  .put("origin", log.origin())
-                  .put("verifierKey", log.verifierKey()));
-        });
+        cp -> answerCheckpoint(rc, cp, "no signed checkpoint of size " + size));
+  }
+
+  private void answerCheckpoint(RoutingContext rc, Optional<SignedCheckpoint> cp, String missing) {
+    if (cp.isEmpty()) {
+      rc.fail(ApiProblem.notFound(missing));
+      return;
+    }
+    AdminHandlers.json(
+        rc,
+        200,
+        checkpointJson(cp.get()).put("origin", log.origin()).put("verifierKey", log.verifierKey()));
   }
 
   void consistency(RoutingContext rc) {
@@ -326,30 +314,6 @@ final class LogHandlers {
   }
 
   private <T> void blocking(RoutingContext rc, Callable<T> work, Consumer<T> then) {
-    vertx
-        .executeBlocking(work, false)
-        .onSuccess(then::accept)
-        .onFailure(
-            err -> {
-              if (err instanceof ProofUnavailableException p) {
-                rc.fail(
-                    switch (p.reason()) {
-                      case NOT_FOUND -> ApiProblem.notFound(p.getMessage());
-                      case NOT_YET ->
-                          new ApiProblem(
-                              409,
-                              "not-yet-checkpointed",
-                              "Not in a checkpoint yet",
-                              p.getMessage(),
-                              Map.of(),
-                              null);
-                      case INVALID -> ApiProblem.badRequest("invalid-request", p.getMessage());
-                    });
-              } else if (err instanceof IllegalArgumentException) {
-                rc.fail(ApiProblem.badRequest("invalid-request", err.getMessage()));
-              } else {
-                rc.fail(err);
-              }
-            });
+    Problems.blocking(vertx, rc, work, then);
   }
 }

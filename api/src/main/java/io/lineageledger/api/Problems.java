@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.ledger.journal.ProofUnavailableException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +16,18 @@ import org.slf4j.LoggerFactory;
  * an error id; the stack trace goes to the log under that id.
  */
 final class Problems {
+  /**
+   * Runs blocking work (JDBC) on a worker, then {@code then} on the event loop; any failure goes to
+   * the failure handler, i.e. to {@link #handle}.
+   */
+  static <T> void blocking(
+      io.vertx.core.Vertx vertx,
+      RoutingContext rc,
+      java.util.concurrent.Callable<T> work,
+      java.util.function.Consumer<T> then) {
+    vertx.executeBlocking(work, false).onSuccess(then::accept).onFailure(rc::fail);
+  }
+
   static final String CONTENT_TYPE = "application/problem+json";
   static final String TYPE_PREFIX = "urn:lineage-ledger:problem:";
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
@@ -31,6 +44,24 @@ final class Problems {
     int status = rc.statusCode();
     if (failure instanceof ApiProblem p) {
       write(rc, p.status, p.type, p.title, p.getMessage(), p.extensions);
+    } else if (failure instanceof ProofUnavailableException p) {
+      switch (p.reason()) {
+        case NOT_FOUND -> write(rc, 404, "not-found", "Not found", p.getMessage(), Map.of());
+        case NOT_YET ->
+            write(
+                rc,
+                409,
+                "not-yet-checkpointed",
+                "Not in a checkpoint yet",
+                p.getMessage(),
+                Map.of());
+        case INVALID -> write(rc, 400, "invalid-request", "Bad request", p.getMessage(), Map.of());
+      }
+    } else if (failure instanceof IllegalArgumentException) {
+      // Value types validate themselves; their messages name the bad value and what is allowed.
+      write(rc, 400, "invalid-request", "Bad request", failure.getMessage(), Map.of());
+    } else if (failure instanceof IllegalStateException) {
+      write(rc, 409, "conflict", "Conflict", failure.getMessage(), Map.of());
     } else if (failure instanceof ValidatorException v) {
       write(
           rc,

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lineageledger.ledger.journal.MerkleProofs;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteVerifier;
-import io.lineageledger.platform.testing.Await;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class JournalApiIT {
   static TestService service;
+  static JournalClient client;
   static String ingestKey;
   static String auditorKey;
 
@@ -32,8 +29,9 @@ class JournalApiIT {
                 "20",
                 "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
                 "0"));
-    ingestKey = createKey("ingester", "ingest");
-    auditorKey = createKey("auditor1", "auditor");
+    client = JournalClient.of(service);
+    ingestKey = client.ingestKey;
+    auditorKey = client.auditorKey;
   }
 
   @AfterAll
@@ -41,60 +39,10 @@ class JournalApiIT {
     service.close();
   }
 
-  static String createKey(String name, String role) throws Exception {
-    HttpResponse<String> r =
-        service.send(
-            "POST",
-            "/api/v1/admin/keys",
-            service.adminKey,
-            "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}");
-    assertThat(r.statusCode()).isEqualTo(201);
-    return new JsonObject(r.body()).getString("key");
-  }
-
-  static String record(String ref, String value) {
-    return new JsonObject()
-        .put("source", "test")
-        .put("kind", "test.fact")
-        .put("sourceRef", ref)
-        .put("observedAt", "2026-11-25T10:00:00Z")
-        .put("subjects", new JsonArray().add("dataset:" + ref))
-        .put("payload", new JsonObject().put("value", value))
-        .encode();
-  }
-
-  static long append(String ref, String value) throws Exception {
-    HttpResponse<String> r = service.send("POST", "/api/v1/records", ingestKey, record(ref, value));
-    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
-    return new JsonObject(r.body()).getLong("id");
-  }
-
-  static JsonObject awaitProof(long id) {
-    JsonObject[] proof = new JsonObject[1];
-    Await.until(
-        Duration.ofSeconds(20),
-        "an inclusion proof for record " + id,
-        () -> {
-          HttpResponse<String> r = service.get("/api/v1/records/" + id + "/proof", auditorKey);
-          if (r.statusCode() == 200) {
-            proof[0] = new JsonObject(r.body());
-            return true;
-          }
-          return false;
-        });
-    return proof[0];
-  }
-
-  static List<byte[]> hashes(JsonArray a) {
-    List<byte[]> out = new ArrayList<>();
-    a.forEach(h -> out.add(Base64.getDecoder().decode((String) h)));
-    return out;
-  }
-
   @Test
   void appendThenProve_proofVerifiesAgainstSignedCheckpoint() throws Exception {
-    long id = append("p-1", "a");
-    JsonObject proof = awaitProof(id);
+    long id = client.append("p-1", "a");
+    JsonObject proof = client.awaitProof(id);
     JsonObject cp = proof.getJsonObject("checkpoint");
 
     HttpResponse<String> latest = service.get("/api/v1/checkpoints/latest", auditorKey);
@@ -111,19 +59,19 @@ class JournalApiIT {
         proof.getLong("leafIndex"),
         verified.size(),
         leafHash,
-        hashes(proof.getJsonArray("hashes")),
+        JournalClient.hashes(proof.getJsonArray("hashes")),
         verified.rootHash());
   }
 
   @Test
   void append_sameAgain_200SameId_differentContent_409() throws Exception {
-    long id = append("idem-api", "a");
+    long id = client.append("idem-api", "a");
     HttpResponse<String> again =
-        service.send("POST", "/api/v1/records", ingestKey, record("idem-api", "a"));
+        service.send("POST", "/api/v1/records", ingestKey, JournalClient.record("idem-api", "a"));
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(again.body()).getLong("id")).isEqualTo(id);
     HttpResponse<String> conflict =
-        service.send("POST", "/api/v1/records", ingestKey, record("idem-api", "b"));
+        service.send("POST", "/api/v1/records", ingestKey, JournalClient.record("idem-api", "b"));
     assertThat(conflict.statusCode()).isEqualTo(409);
     JsonObject p = new JsonObject(conflict.body());
     assertThat(p.getString("type")).endsWith("record-conflict");
@@ -134,9 +82,9 @@ class JournalApiIT {
 
   @Test
   void consistency_betweenTwoCheckpoints_verifies() throws Exception {
-    JsonObject first = awaitProof(append("c-1", "a")).getJsonObject("checkpoint");
-    append("c-2", "b");
-    JsonObject second = awaitProof(append("c-3", "c")).getJsonObject("checkpoint");
+    JsonObject first = client.awaitProof(client.append("c-1", "a")).getJsonObject("checkpoint");
+    client.append("c-2", "b");
+    JsonObject second = client.awaitProof(client.append("c-3", "c")).getJsonObject("checkpoint");
     HttpResponse<String> r =
         service.get(
             "/api/v1/proofs/consistency?from="
@@ -150,12 +98,12 @@ class JournalApiIT {
         second.getLong("size"),
         Base64.getDecoder().decode(first.getString("root")),
         Base64.getDecoder().decode(second.getString("root")),
-        hashes(new JsonObject(r.body()).getJsonArray("hashes")));
+        JournalClient.hashes(new JsonObject(r.body()).getJsonArray("hashes")));
   }
 
   @Test
   void logEndpoints_checkpointAndTiles_servedToReaders() throws Exception {
-    awaitProof(append("t-1", "a"));
+    client.awaitProof(client.append("t-1", "a"));
     HttpResponse<String> cp = service.get("/log/checkpoint", auditorKey);
     assertThat(cp.statusCode()).isEqualTo(200);
     assertThat(cp.body()).contains("\n\n\u2014 ");
@@ -172,7 +120,7 @@ class JournalApiIT {
 
   @Test
   void verify_untouchedJournal_streamsOkSummary() throws Exception {
-    awaitProof(append("v-1", "a"));
+    client.awaitProof(client.append("v-1", "a"));
     HttpResponse<String> r = service.get("/api/v1/verify", auditorKey);
     assertThat(r.statusCode()).isEqualTo(200);
     String[] lines = r.body().split("\n");
@@ -192,7 +140,7 @@ class JournalApiIT {
 
   @Test
   void signingKey_fileIs0600_andNeverInAnswersOrOutput() throws Exception {
-    awaitProof(append("k-1", "a"));
+    client.awaitProof(client.append("k-1", "a"));
     java.nio.file.Path keyFile = service.dataDir.resolve("keys").resolve("checkpoint.key");
     assertThat(java.nio.file.Files.getPosixFilePermissions(keyFile))
         .containsExactlyInAnyOrder(
@@ -212,8 +160,8 @@ class JournalApiIT {
 
   @Test
   void verifyConsistencyCli_savedAnswers_exit0() throws Exception {
-    JsonObject first = awaitProof(append("cc-1", "a")).getJsonObject("checkpoint");
-    JsonObject second = awaitProof(append("cc-2", "b")).getJsonObject("checkpoint");
+    JsonObject first = client.awaitProof(client.append("cc-1", "a")).getJsonObject("checkpoint");
+    JsonObject second = client.awaitProof(client.append("cc-2", "b")).getJsonObject("checkpoint");
     String vkey =
         new JsonObject(service.get("/api/v1/checkpoints/latest", auditorKey).body())
             .getString("verifierKey");

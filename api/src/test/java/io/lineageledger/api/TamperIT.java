@@ -49,17 +49,15 @@ class TamperIT {
                 "20",
                 "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
                 "0"))) {
-      JournalApiIT.service = service;
-      JournalApiIT.ingestKey = JournalApiIT.createKey("ing", "ingest");
-      JournalApiIT.auditorKey = JournalApiIT.createKey("aud", "auditor");
+      JournalClient client = JournalClient.of(service);
       List<Long> ids = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        ids.add(JournalApiIT.append("tamper-" + i, "value-" + i));
+        ids.add(client.append("tamper-" + i, "value-" + i));
       }
       long victim = ids.get(20);
-      JsonObject proof = JournalApiIT.awaitProof(ids.get(39));
-      proof = JournalApiIT.awaitProof(victim);
-      String auditor = JournalApiIT.auditorKey;
+      JsonObject proof = client.awaitProof(ids.get(39));
+      proof = client.awaitProof(victim);
+      String auditor = client.auditorKey;
       JsonObject latest = new JsonObject(service.get("/api/v1/checkpoints/latest", auditor).body());
       String vkey = latest.getString("verifierKey");
       Path checkpoint = save("checkpoint.txt", proof.getJsonObject("checkpoint").getString("note"));
