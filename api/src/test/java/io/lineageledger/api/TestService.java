@@ -38,19 +38,35 @@ final class TestService implements AutoCloseable {
       Vertx vertx,
       ApiVerticle verticle,
       ByteArrayOutputStream stdout,
-      Path dataDir) {
+      Path dataDir,
+      String knownAdminKey) {
     this.database = database;
     this.vertx = vertx;
     this.verticle = verticle;
     this.base = "http://127.0.0.1:" + verticle.port();
-    this.adminKey = verticle.bootstrapKey().orElseThrow().reveal();
+    this.adminKey =
+        knownAdminKey != null ? knownAdminKey : verticle.bootstrapKey().orElseThrow().reveal();
     this.stdout = stdout;
     this.dataDir = dataDir;
   }
 
   static TestService start(Map<String, String> extraEnv) throws Exception {
-    FreshDatabase db = SharedPostgres.freshDatabase();
-    Path dataDir = Files.createTempDirectory("lineage-it");
+    return start(
+        SharedPostgres.freshDatabase(), Files.createTempDirectory("lineage-it"), extraEnv, null);
+  }
+
+  /**
+   * Stops this service and starts a new one on the same database and data directory, as an
+   * operator's restart does; caches die with the old process.
+   */
+  TestService restart(Map<String, String> extraEnv) throws Exception {
+    close();
+    return start(database, dataDir, extraEnv, adminKey);
+  }
+
+  private static TestService start(
+      FreshDatabase db, Path dataDir, Map<String, String> extraEnv, String knownAdminKey)
+      throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("LINEAGE_DB_URL", db.jdbcUrl());
     env.put("LINEAGE_DATA_DIR", dataDir.toString());
@@ -70,7 +86,7 @@ final class TestService implements AutoCloseable {
         .toCompletionStage()
         .toCompletableFuture()
         .get(2, TimeUnit.MINUTES);
-    return new TestService(db, vertx, verticle, out, dataDir);
+    return new TestService(db, vertx, verticle, out, dataDir, knownAdminKey);
   }
 
   HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

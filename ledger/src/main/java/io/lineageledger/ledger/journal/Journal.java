@@ -281,12 +281,17 @@ public final class Journal {
 
   /** A record by id, with its leaf index once sequenced. */
   public Optional<StoredRecord> record(long id) throws SQLException {
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT r.seq, r.source, r.kind, r.source_ref, r.canonical, r.leaf_hash, r.raw, r.received_at,"
-                    + " l.leaf_index FROM journal_records r LEFT JOIN journal_leaves l ON l.seq = r.seq"
-                    + " WHERE r.seq = ?")) {
+    try (Connection c = db.getConnection()) {
+      return record(c, id);
+    }
+  }
+
+  static Optional<StoredRecord> record(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT r.seq, r.source, r.kind, r.source_ref, r.canonical, r.leaf_hash, r.raw, r.received_at,"
+                + " l.leaf_index FROM journal_records r LEFT JOIN journal_leaves l ON l.seq = r.seq"
+                + " WHERE r.seq = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {

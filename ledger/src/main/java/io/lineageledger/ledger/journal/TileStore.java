@@ -12,19 +12,20 @@ import java.util.Optional;
 
 /**
  * Tiles in PostgreSQL. Writes are idempotent (a tile of a given level, index and width never
- * changes, so a rewrite is a no-op). Full tiles are cached: they are immutable forever.
+ * changes, so a rewrite is a no-op). Reads are cached.
  */
 final class TileStore {
-  private final Map<Long, byte[][]> fullTiles;
+  /** Widest known version of each tile, by (level, index); guarded by itself. */
+  private final Map<Long, byte[][]> cache;
 
-  TileStore(int cachedFullTiles) {
-    this.fullTiles =
+  TileStore(int cachedTiles) {
+    this.cache =
         new LinkedHashMap<>(1024, 0.75f, true) {
           private static final long serialVersionUID = 1L;
 
           @Override
           protected boolean removeEldestEntry(Map.Entry<Long, byte[][]> eldest) {
-            return size() > cachedFullTiles;
+            return size() > cachedTiles;
           }
         };
   }
@@ -62,35 +63,39 @@ final class TileStore {
   }
 
   /**
-   * The first {@code width} hashes of tile (level, index): from the full tile when it exists, else
-   * from the narrowest partial tile at least that wide (a wider version has the same prefix).
+   * The first {@code width} hashes of tile (level, index), from the widest version stored: every
+   * narrower version is a prefix of it, because hashes left of the right edge never change. The
+   * widest version seen is cached (full tiles forever, partial ones until a wider one is read), so
+   * proofs mostly touch memory.
    *
-   * @return empty when no such tile is stored
+   * @return empty when no version at least {@code width} wide is stored
    */
   Optional<byte[][]> read(Connection c, int level, long index, int width) throws SQLException {
-    byte[][] full;
-    synchronized (fullTiles) {
-      full = fullTiles.get(key(level, index));
+    byte[][] cached;
+    synchronized (cache) {
+      cached = cache.get(key(level, index));
     }
-    if (full != null) {
-      return Optional.of(width == Tile.WIDTH ? full : Arrays.copyOf(full, width));
+    if (cached != null && cached.length >= width) {
+      return Optional.of(cached.length == width ? cached : Arrays.copyOf(cached, width));
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT width, hashes FROM journal_tiles WHERE level = ? AND idx = ? AND width >= ?"
-                + " ORDER BY width LIMIT 1")) {
+            "SELECT hashes FROM journal_tiles WHERE level = ? AND idx = ? ORDER BY width DESC LIMIT 1")) {
       ps.setInt(1, level);
       ps.setLong(2, index);
-      ps.setInt(3, width);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        byte[][] hashes = Tile.split(rs.getBytes(2));
-        if (rs.getInt(1) == Tile.WIDTH) {
-          synchronized (fullTiles) {
-            fullTiles.put(key(level, index), hashes);
+        byte[][] hashes = Tile.split(rs.getBytes(1));
+        synchronized (cache) {
+          byte[][] seen = cache.get(key(level, index));
+          if (seen == null || seen.length < hashes.length) {
+            cache.put(key(level, index), hashes);
           }
+        }
+        if (hashes.length < width) {
+          return Optional.empty();
         }
         return Optional.of(hashes.length == width ? hashes : Arrays.copyOf(hashes, width));
       }

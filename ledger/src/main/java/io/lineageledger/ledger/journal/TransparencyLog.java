@@ -115,8 +115,7 @@ public final class TransparencyLog implements AutoCloseable {
     try (Connection c = db.getConnection()) {
       SignedCheckpoint cp = checkpointFor(c, treeSize);
       StoredRecord r =
-          journal
-              .record(recordId)
+          Journal.record(c, recordId)
               .orElseThrow(
                   () ->
                       new ProofUnavailableException(
