@@ -68,16 +68,14 @@ public final class TransparencyLog implements AutoCloseable {
    */
   public long step() throws SQLException, InconsistentTreeException {
     long sequenced = 0;
-    long before = -1;
     for (int round = 0; round < maxRoundsPerStep; round++) {
       Optional<TreeHead> head = sequencer.sequenceOnce();
       if (head.isEmpty()) {
         break;
       }
-      if (before < 0) {
-        before = head.get().size();
-      }
       sequenced = head.get().size();
+      // Inside the loop, so a long backlog does not hold checkpoints back past their interval.
+      checkpointer.maybeSign();
     }
     if (sequencer.tryLead()) {
       checkpointer.maybeSign();
