@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -20,9 +19,8 @@ import javax.sql.DataSource;
 
 /**
  * Inclusion-proof latency of {@link TransparencyLog#inclusionProof} against the latest checkpoint,
- * single caller, random records, each one also built through {@link WidestTileTree} (the proposed
- * fix, whose paths must equal the production ones) in alternating order; then the same proofs once
- * more through a counting DataSource to see what each one asks of PostgreSQL.
+ * single caller, random records, each verified; then the same proofs once more through a counting
+ * DataSource to see what each one asks of PostgreSQL.
  */
 final class ProofBench {
   private final DataSource db;
@@ -53,38 +51,18 @@ final class ProofBench {
     }
     out.put("warmup", warmup);
 
-    // 1. As the service does it (a fresh TransparencyLog: cold tile cache, then warmed up), and
-    // the proposed fix, proof by proof in alternating order so both see the same background load.
-    WidestTileTree.Cache cache = new WidestTileTree.Cache();
+    // 1. As the service does it: a fresh TransparencyLog (cold tile cache), warmed up, then timed.
     long[] nanos = new long[count];
-    long[] fixed = new long[count];
-    int differing = 0;
     try (TransparencyLog log = newLog(db)) {
       for (int i = 0; i < warmup; i++) {
         log.inclusionProof(recordId[i], OptionalLong.empty());
-        fixedProof(cache, recordId[i]);
       }
-      cache.reads.reset();
-      cache.queries.reset();
       for (int i = 0; i < count; i++) {
-        long id = recordId[warmup + i];
         long t0 = System.nanoTime();
-        List<byte[]> path = i % 2 == 0 ? fixedProof(cache, id) : null;
-        long t1 = System.nanoTime();
-        InclusionProof p = log.inclusionProof(id, OptionalLong.empty());
-        long t2 = System.nanoTime();
-        if (path == null) {
-          path = fixedProof(cache, id);
-          fixed[i] = System.nanoTime() - t2;
-        } else {
-          fixed[i] = t1 - t0;
-        }
-        nanos[i] = t2 - t1;
+        InclusionProof p = log.inclusionProof(recordId[warmup + i], OptionalLong.empty());
+        nanos[i] = System.nanoTime() - t0;
         MerkleProofs.verifyInclusion(
             p.leafIndex(), p.checkpoint().size(), p.leafHash(), p.hashes(), p.checkpoint().root());
-        if (!samePath(path, p.hashes())) {
-          differing++;
-        }
       }
     }
     out.set("latency", Stats.latencyMs(nanos));
@@ -102,7 +80,7 @@ final class ProofBench {
     }
     long tileReads = 0;
     for (int i = 0; i < count; i++) {
-      WidestTileTree.Census census = new WidestTileTree.Census(cp.size());
+      TileReadCensus census = new TileReadCensus(cp.size());
       ProofBuilder.inclusion(census, leafIndex[warmup + i]);
       tileReads += census.nodes;
     }
@@ -118,50 +96,11 @@ final class ProofBench {
     long tileQueries = counting.executions().getOrDefault("tile", 0L);
     profile.put("tileCacheHitRatio", Stats.round(1 - (double) tileQueries / tileReads, 4));
 
-    ObjectNode fix = out.putObject("proposedFix");
-    fix.put(
-        "what",
-        "TileStore.read: widest version (ORDER BY width DESC), cache partial tiles too,"
-            + " look the record up on the proof's own connection");
-    fix.set("latency", Stats.latencyMs(fixed));
-    fix.put("tileQueriesPerProof", Stats.round(cache.queries.sum() / (double) count, 3));
-    fix.put("pathsDifferingFromProduction", differing);
     return out;
-  }
-
-  private static boolean samePath(List<byte[]> a, List<byte[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private TransparencyLog newLog(DataSource ds) {
     return new TransparencyLog(ds, signer, Clock.systemUTC(), 10_000, Duration.ofSeconds(1));
-  }
-
-  /** What inclusionProof does, with the fix: one connection, the same record row. */
-  private List<byte[]> fixedProof(WidestTileTree.Cache cache, long recordId) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      SignedCheckpoint cp = Checkpointer.latest(c).orElseThrow();
-      long index;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT l.leaf_index, r.leaf_hash, r.canonical FROM journal_records r"
-                  + " JOIN journal_leaves l ON l.seq = r.seq WHERE r.seq = ?")) {
-        ps.setLong(1, recordId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          index = rs.getLong(1);
-        }
-      }
-      return ProofBuilder.inclusion(new WidestTileTree(c, cache, cp.size()), index);
-    }
   }
 
   private static Map<Long, Long> seqsOf(Connection c, long[] leafIndex) throws SQLException {

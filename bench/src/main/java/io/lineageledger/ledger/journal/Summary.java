@@ -129,14 +129,6 @@ final class Summary {
         100 * prof.path("tileCacheHitRatio").asDouble());
     line(b, "   SQL ms per proof by kind: %s", prof.path("sqlMillisByKind"));
     line(b, "   tiles stored: %s", p.path("tilesStored"));
-    JsonNode fix = p.path("proposedFix");
-    line(
-        b,
-        "   proposed fix (%s): %s, %.3f tile queries/proof, paths differing: %d",
-        fix.path("what").asText(),
-        Stats.describe((ObjectNode) fix.path("latency")),
-        fix.path("tileQueriesPerProof").asDouble(),
-        fix.path("pathsDifferingFromProduction").asInt());
 
     JsonNode k = r.path("merkleIntegration");
     line(
