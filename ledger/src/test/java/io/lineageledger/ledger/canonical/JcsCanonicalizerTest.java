@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -393,6 +394,20 @@ class JcsCanonicalizerTest {
     int depth = JcsCanonicalizer.MAX_NESTING_DEPTH + 1;
 
     assertThatThrownBy(() -> canonical("[".repeat(depth) + "]".repeat(depth)))
+        .isInstanceOf(CanonicalizationException.class)
+        .hasMessageContaining("nesting depth");
+  }
+
+  // A tree far deeper than any record must be refused cleanly, never overflow the stack.
+  @Test
+  void canonicalize_veryDeepTree_rejected() {
+    ArrayNode root = JsonNodeFactory.instance.arrayNode();
+    ArrayNode current = root;
+    for (int i = 0; i < 5_000; i++) {
+      current = current.addArray();
+    }
+
+    assertThatThrownBy(() -> jcs.canonicalize(root))
         .isInstanceOf(CanonicalizationException.class)
         .hasMessageContaining("nesting depth");
   }
