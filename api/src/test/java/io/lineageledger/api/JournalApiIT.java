@@ -2,7 +2,8 @@ package io.lineageledger.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lineageledger.ledger.journal.MerkleProofs;
+import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteVerifier;
 import io.vertx.core.json.JsonObject;
@@ -53,9 +54,9 @@ class JournalApiIT {
 
     JsonObject rec = new JsonObject(service.get("/api/v1/records/" + id, auditorKey).body());
     byte[] canonical = Base64.getDecoder().decode(rec.getString("canonical"));
-    byte[] leafHash = MerkleProofs.leafHash(canonical);
+    byte[] leafHash = Hashes.leafHash(canonical);
     assertThat(Base64.getEncoder().encodeToString(leafHash)).isEqualTo(rec.getString("leafHash"));
-    MerkleProofs.verifyInclusion(
+    ProofVerifier.verifyInclusion(
         proof.getLong("leafIndex"),
         verified.size(),
         leafHash,
@@ -93,7 +94,7 @@ class JournalApiIT {
                 + second.getLong("size"),
             auditorKey);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    MerkleProofs.verifyConsistency(
+    ProofVerifier.verifyConsistency(
         first.getLong("size"),
         second.getLong("size"),
         Base64.getDecoder().decode(first.getString("root")),

@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.merkle.Hashes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,7 +41,7 @@ final class AppendBreakdown {
     double canonMicros = (System.nanoTime() - t) / 1e3 / n;
     t = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      leaf[i] = TreeHashing.leaf(canonical[i]);
+      leaf[i] = Hashes.leafHash(canonical[i]);
     }
     double leafMicros = (System.nanoTime() - t) / 1e3 / n;
     out.put("canonicalizeMicrosPerRecord", Stats.round(canonMicros, 2));
@@ -49,7 +50,7 @@ final class AppendBreakdown {
 
     for (int i = n; i < sample.size(); i++) {
       canonical[i] = sample.get(i).canonicalBytes();
-      leaf[i] = TreeHashing.leaf(canonical[i]);
+      leaf[i] = Hashes.leafHash(canonical[i]);
     }
     try (Connection c = DriverManager.getConnection(ownerUrl, "postgres", "");
         Statement s = c.createStatement()) {

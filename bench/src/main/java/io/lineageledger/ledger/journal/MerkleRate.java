@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.merkle.Hashes;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.MessageDigest;
@@ -26,7 +27,7 @@ final class MerkleRate {
 
   static ObjectNode run(int leafCount, int batch, int repeats) throws Exception {
     SplittableRandom random = new SplittableRandom(7);
-    byte[][] leaves = new byte[leafCount][TreeHashing.HASH];
+    byte[][] leaves = new byte[leafCount][Hashes.SIZE];
     for (byte[] leaf : leaves) {
       random.nextBytes(leaf);
     }
@@ -109,8 +110,8 @@ final class MerkleRate {
   /** The same number of node messages, hashed the way TreeHashing.node does. */
   private static void rawSha256(long digests) throws NoSuchAlgorithmException {
     MessageDigest d = MessageDigest.getInstance("SHA-256");
-    byte[] left = new byte[TreeHashing.HASH];
-    byte[] right = new byte[TreeHashing.HASH];
+    byte[] left = new byte[Hashes.SIZE];
+    byte[] right = new byte[Hashes.SIZE];
     for (long i = 0; i < digests; i++) {
       d.update((byte) 1);
       d.update(left);

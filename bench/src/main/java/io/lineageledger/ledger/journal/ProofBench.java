@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.NoteSigner;
 import java.sql.Array;
 import java.sql.Connection;
@@ -61,7 +62,7 @@ final class ProofBench {
         long t0 = System.nanoTime();
         InclusionProof p = log.inclusionProof(recordId[warmup + i], OptionalLong.empty());
         nanos[i] = System.nanoTime() - t0;
-        MerkleProofs.verifyInclusion(
+        ProofVerifier.verifyInclusion(
             p.leafIndex(), p.checkpoint().size(), p.leafHash(), p.hashes(), p.checkpoint().root());
       }
     }

@@ -1,5 +1,7 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
+
 /** Counts the tile reads a proof makes, without a database: the same decomposition again. */
 final class TileReadCensus implements ProofBuilder.Tree {
   private final long size;
@@ -19,11 +21,11 @@ final class TileReadCensus implements ProofBuilder.Tree {
     long n = to - from;
     if (Long.bitCount(n) == 1) {
       nodes++;
-      return new byte[TreeHashing.HASH];
+      return new byte[Hashes.SIZE];
     }
     long k = Long.highestOneBit(n - 1);
     range(from, from + k);
     range(from + k, to);
-    return new byte[TreeHashing.HASH];
+    return new byte[Hashes.SIZE];
   }
 }

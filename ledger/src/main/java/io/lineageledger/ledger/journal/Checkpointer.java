@@ -1,5 +1,8 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.ProofVerificationException;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteSigner;
 import java.security.MessageDigest;
@@ -11,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -66,18 +70,18 @@ final class Checkpointer {
     byte[] fromTiles = tree.range(0, head.size());
     if (!MessageDigest.isEqual(fromTiles, head.root())) {
       SignedCheckpoint lastOrEmpty =
-          last.orElse(new SignedCheckpoint(0, TreeHashing.empty(), "", Instant.EPOCH));
+          last.orElse(new SignedCheckpoint(0, Hashes.emptyRoot(), "", Instant.EPOCH));
       throw new InconsistentTreeException(
           lastOrEmpty,
           head,
-          "the tiles give root " + MerkleProofs.hex(fromTiles) + " for this size");
+          "the tiles give root " + HexFormat.of().formatHex(fromTiles) + " for this size");
     }
     if (last.isPresent()) {
       List<byte[]> proof = ProofBuilder.consistency(tree, last.get().size());
       try {
-        MerkleProofs.verifyConsistency(
+        ProofVerifier.verifyConsistency(
             last.get().size(), head.size(), last.get().root(), head.root(), proof);
-      } catch (MerkleProofs.ProofException e) {
+      } catch (ProofVerificationException e) {
         throw new InconsistentTreeException(last.get(), head, e.getMessage());
       }
     }

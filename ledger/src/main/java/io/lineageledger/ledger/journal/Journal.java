@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.merkle.Hashes;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -107,7 +108,7 @@ public final class Journal {
                 + canonical.length
                 + " bytes in canonical form; at most 65535 are allowed (keep large content as raw bytes)");
       }
-      return new Prepared(r, canonical, TreeHashing.leaf(canonical));
+      return new Prepared(r, canonical, Hashes.leafHash(canonical));
     }
 
     String key() {

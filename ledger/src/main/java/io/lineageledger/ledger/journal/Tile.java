@@ -1,5 +1,7 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
+
 /**
  * A C2SP tlog-tiles hash tile: {@code hashes.length} (1..256) consecutive 32-byte hashes of Merkle
  * level {@code 8 * level}, the first being node {@code 256 * index} of that level.
@@ -27,17 +29,17 @@ record Tile(int level, long index, byte[][] hashes) {
 
   /** The tile's bytes as served: its hashes concatenated. */
   byte[] bytes() {
-    byte[] out = new byte[hashes.length * TreeHashing.HASH];
+    byte[] out = new byte[hashes.length * Hashes.SIZE];
     for (int i = 0; i < hashes.length; i++) {
-      System.arraycopy(hashes[i], 0, out, i * TreeHashing.HASH, TreeHashing.HASH);
+      System.arraycopy(hashes[i], 0, out, i * Hashes.SIZE, Hashes.SIZE);
     }
     return out;
   }
 
   static byte[][] split(byte[] bytes) {
-    byte[][] h = new byte[bytes.length / TreeHashing.HASH][];
+    byte[][] h = new byte[bytes.length / Hashes.SIZE][];
     for (int i = 0; i < h.length; i++) {
-      h[i] = java.util.Arrays.copyOfRange(bytes, i * TreeHashing.HASH, (i + 1) * TreeHashing.HASH);
+      h[i] = java.util.Arrays.copyOfRange(bytes, i * Hashes.SIZE, (i + 1) * Hashes.SIZE);
     }
     return h;
   }

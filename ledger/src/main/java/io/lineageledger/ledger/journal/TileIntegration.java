@@ -1,5 +1,6 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ final class TileIntegration {
    */
   static byte[] root(long size, IntFunction<byte[][]> partialTile) {
     if (size == 0) {
-      return TreeHashing.empty();
+      return Hashes.emptyRoot();
     }
     List<byte[]> perfect = new ArrayList<>();
     int top = 0;
@@ -106,7 +107,7 @@ final class TileIntegration {
     }
     byte[] root = perfect.get(perfect.size() - 1);
     for (int i = perfect.size() - 2; i >= 0; i--) {
-      root = TreeHashing.node(perfect.get(i), root);
+      root = Hashes.nodeHash(perfect.get(i), root);
     }
     return root;
   }

@@ -1,5 +1,6 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -77,6 +78,6 @@ final class TreeReader implements ProofBuilder.Tree {
       return node(level, from >>> level);
     }
     long k = Long.highestOneBit(n - 1);
-    return TreeHashing.node(range(from, from + k), range(from + k, to));
+    return Hashes.nodeHash(range(from, from + k), range(from + k, to));
   }
 }

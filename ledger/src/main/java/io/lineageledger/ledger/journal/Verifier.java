@@ -1,5 +1,6 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteVerificationException;
 import io.lineageledger.ledger.note.NoteVerifier;
@@ -11,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -171,7 +173,7 @@ public final class Verifier {
             break;
           }
           expectIndex++;
-          byte[] recomputed = TreeHashing.leaf(rs.getBytes(3));
+          byte[] recomputed = Hashes.leafHash(rs.getBytes(3));
           if (!MessageDigest.isEqual(recomputed, rs.getBytes(4))) {
             listener.mismatch(
                 new Mismatch(
@@ -183,9 +185,9 @@ public final class Verifier {
                         + " (leaf "
                         + index
                         + "): its canonical bytes hash to "
-                        + MerkleProofs.hex(recomputed)
+                        + HexFormat.of().formatHex(recomputed)
                         + " but the stored leaf hash is "
-                        + MerkleProofs.hex(rs.getBytes(4))));
+                        + HexFormat.of().formatHex(rs.getBytes(4))));
           }
           chunk.add(recomputed);
           chunkSeqs.add(seq);
@@ -284,9 +286,9 @@ public final class Verifier {
                   + " of size "
                   + r.size()
                   + " has root "
-                  + MerkleProofs.hex(expected)
+                  + HexFormat.of().formatHex(expected)
                   + " but the journal rebuilds "
-                  + MerkleProofs.hex(r.root())));
+                  + HexFormat.of().formatHex(r.root())));
     }
     return r.size();
   }

@@ -3,7 +3,9 @@ package io.lineageledger.ledger.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lineageledger.ledger.canonical.Canonicalizer;
-import io.lineageledger.ledger.journal.MerkleProofs;
+import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.ProofVerificationException;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteVerificationException;
 import io.lineageledger.ledger.note.NoteVerifier;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -61,17 +64,17 @@ public final class OfflineVerifier {
         fail("canonical bytes in " + record + " are not the RFC 8785 form of its record");
       }
     }
-    byte[] leafHash = MerkleProofs.leafHash(canonical);
+    byte[] leafHash = Hashes.leafHash(canonical);
     JsonNode p = MAPPER.readTree(Files.readAllBytes(proof));
     byte[] provedLeaf = Base64.getDecoder().decode(p.path("leafHash").asText());
     if (MessageDigest.isEqual(leafHash, provedLeaf)) {
-      ok("record hashes to the proof's leaf hash " + MerkleProofs.hexOf(leafHash));
+      ok("record hashes to the proof's leaf hash " + HexFormat.of().formatHex(leafHash));
     } else {
       fail(
           "record hashes to "
-              + MerkleProofs.hexOf(leafHash)
+              + HexFormat.of().formatHex(leafHash)
               + " but the proof is for leaf "
-              + MerkleProofs.hexOf(provedLeaf));
+              + HexFormat.of().formatHex(provedLeaf));
     }
     long treeSize = p.path("treeSize").asLong(-1);
     if (cp != null) {
@@ -79,7 +82,7 @@ public final class OfflineVerifier {
         fail("proof is for tree size " + treeSize + " but the checkpoint has size " + cp.size());
       } else {
         try {
-          MerkleProofs.verifyInclusion(
+          ProofVerifier.verifyInclusion(
               p.path("leafIndex").asLong(-1),
               treeSize,
               leafHash,
@@ -90,7 +93,7 @@ public final class OfflineVerifier {
                   + p.path("leafIndex").asLong()
                   + " is in the checkpoint of size "
                   + cp.size());
-        } catch (MerkleProofs.ProofException e) {
+        } catch (ProofVerificationException e) {
           fail("inclusion proof: " + e.getMessage());
         }
       }
@@ -119,10 +122,10 @@ public final class OfflineVerifier {
                 + b.size());
       } else {
         try {
-          MerkleProofs.verifyConsistency(
+          ProofVerifier.verifyConsistency(
               a.size(), b.size(), a.rootHash(), b.rootHash(), hashes(p.path("hashes")));
           ok("consistency proof: size " + b.size() + " extends size " + a.size());
-        } catch (MerkleProofs.ProofException e) {
+        } catch (ProofVerificationException e) {
           fail("consistency proof: " + e.getMessage());
         }
       }

@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.NoteSigner;
 import io.lineageledger.platform.Database;
 import io.lineageledger.platform.testing.Await;
@@ -103,7 +104,7 @@ class CrashSafetyIT {
           }
           SignedCheckpoint after = log.latestCheckpoint().orElseThrow();
           if (beforeRecovery.isPresent()) {
-            MerkleProofs.verifyConsistency(
+            ProofVerifier.verifyConsistency(
                 beforeRecovery.get().size(),
                 after.size(),
                 beforeRecovery.get().root(),
@@ -116,7 +117,7 @@ class CrashSafetyIT {
           for (int i = 0; i < 20; i++) {
             long id = ids.get(random.nextInt(ids.size()));
             InclusionProof p = log.inclusionProof(id, OptionalLong.empty());
-            MerkleProofs.verifyInclusion(
+            ProofVerifier.verifyInclusion(
                 p.leafIndex(),
                 p.checkpoint().size(),
                 p.leafHash(),

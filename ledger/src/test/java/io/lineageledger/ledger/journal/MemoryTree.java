@@ -1,5 +1,6 @@
 package io.lineageledger.ledger.journal;
 
+import io.lineageledger.ledger.merkle.Hashes;
 import java.util.List;
 
 /** A tree held as its leaf hashes, hashing ranges straight from the RFC 9162 definition. */
@@ -12,13 +13,13 @@ record MemoryTree(List<byte[]> leaves, long size) implements ProofBuilder.Tree {
   public byte[] range(long from, long to) {
     long n = to - from;
     if (n == 0) {
-      return TreeHashing.empty();
+      return Hashes.emptyRoot();
     }
     if (n == 1) {
       return leaves.get((int) from);
     }
     long k = Long.highestOneBit(n - 1);
-    return TreeHashing.node(range(from, from + k), range(from + k, to));
+    return Hashes.nodeHash(range(from, from + k), range(from + k, to));
   }
 
   byte[] root() {

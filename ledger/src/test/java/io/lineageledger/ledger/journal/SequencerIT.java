@@ -3,6 +3,7 @@ package io.lineageledger.ledger.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lineageledger.ledger.merkle.Hashes;
 import io.lineageledger.platform.Database;
 import io.lineageledger.platform.testing.SharedPostgres;
 import java.nio.file.Path;
@@ -25,13 +26,13 @@ class SequencerIT {
   static byte[] mth(List<byte[]> leaves, int from, int to) {
     int n = to - from;
     if (n == 0) {
-      return TreeHashing.empty();
+      return Hashes.emptyRoot();
     }
     if (n == 1) {
       return leaves.get(from);
     }
     int k = Integer.highestOneBit(n - 1);
-    return TreeHashing.node(mth(leaves, from, from + k), mth(leaves, from + k, to));
+    return Hashes.nodeHash(mth(leaves, from, from + k), mth(leaves, from + k, to));
   }
 
   static Record record(int i) {
@@ -58,7 +59,7 @@ class SequencerIT {
           for (int i = 0; i < batch; i++) {
             Record r = record(next++);
             records.add(r);
-            leaves.add(TreeHashing.leaf(r.canonicalBytes()));
+            leaves.add(Hashes.leafHash(r.canonicalBytes()));
           }
           journal.appendAll(records);
           Optional<TreeHead> head;

@@ -3,6 +3,7 @@ package io.lineageledger.ledger.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lineageledger.ledger.merkle.Hashes;
 import io.lineageledger.ledger.note.NoteSigner;
 import io.lineageledger.platform.Database;
 import io.lineageledger.platform.testing.SharedPostgres;
@@ -48,7 +49,7 @@ class TilesWorkedExampleIT {
                   List.of(),
                   JSON.createObjectNode().put("i", i));
           batch.add(r);
-          leaves.add(TreeHashing.leaf(r.canonicalBytes()));
+          leaves.add(Hashes.leafHash(r.canonicalBytes()));
         }
         log.journal().appendAll(batch);
         log.step();

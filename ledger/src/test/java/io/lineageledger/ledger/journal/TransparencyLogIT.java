@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteSigner;
 import io.lineageledger.platform.Database;
@@ -66,7 +68,7 @@ class TransparencyLogIT {
 
         for (long id : ids) {
           InclusionProof p = log.inclusionProof(id, OptionalLong.empty());
-          MerkleProofs.verifyInclusion(
+          ProofVerifier.verifyInclusion(
               p.leafIndex(),
               p.checkpoint().size(),
               p.leafHash(),
@@ -76,7 +78,7 @@ class TransparencyLogIT {
         for (SignedCheckpoint a : checkpoints) {
           for (SignedCheckpoint b : checkpoints) {
             if (a.size() <= b.size()) {
-              MerkleProofs.verifyConsistency(
+              ProofVerifier.verifyConsistency(
                   a.size(), b.size(), a.root(), b.root(), log.consistencyProof(a.size(), b.size()));
             }
           }
@@ -84,7 +86,7 @@ class TransparencyLogIT {
         // An older checkpoint proves inclusion of what it held, and refuses what it did not.
         SignedCheckpoint first = checkpoints.get(0);
         InclusionProof old = log.inclusionProof(ids.get(0), OptionalLong.of(first.size()));
-        MerkleProofs.verifyInclusion(
+        ProofVerifier.verifyInclusion(
             old.leafIndex(), first.size(), old.leafHash(), old.hashes(), first.root());
         assertThatThrownBy(
                 () -> log.inclusionProof(ids.get(ids.size() - 1), OptionalLong.of(first.size())))
@@ -127,7 +129,7 @@ class TransparencyLogIT {
       // First entry of the bundle is leaf 256: length prefix then its canonical bytes.
       int len = ((bundle[0] & 0xff) << 8) | (bundle[1] & 0xff);
       byte[] leaf256 = java.util.Arrays.copyOfRange(bundle, 2, 2 + len);
-      assertThat(java.util.Arrays.copyOfRange(partial, 0, 32)).isEqualTo(TreeHashing.leaf(leaf256));
+      assertThat(java.util.Arrays.copyOfRange(partial, 0, 32)).isEqualTo(Hashes.leafHash(leaf256));
       assertThat(log.entryBundle(1, 45)).isEmpty();
     }
   }

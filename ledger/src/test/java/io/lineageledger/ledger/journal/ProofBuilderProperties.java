@@ -3,6 +3,9 @@ package io.lineageledger.ledger.journal;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.ProofVerificationException;
+import io.lineageledger.ledger.merkle.ProofVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -15,11 +18,11 @@ import net.jqwik.api.constraints.IntRange;
  * together with its root (that pair is what a checkpoint signs): a proof for one size does not
  * verify against the log's genuine root at a size with one bit flipped.
  */
-class MerkleProofsProperties {
+class ProofBuilderProperties {
   static List<byte[]> leaves(int n, long seed) {
     List<byte[]> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(TreeHashing.leaf(java.nio.ByteBuffer.allocate(16).putLong(seed).putLong(i).array()));
+      out.add(Hashes.leafHash(java.nio.ByteBuffer.allocate(16).putLong(seed).putLong(i).array()));
     }
     return out;
   }
@@ -42,31 +45,31 @@ class MerkleProofsProperties {
     byte[] root = tree.root();
     int index = indexSeed % size;
     List<byte[]> proof = ProofBuilder.inclusion(tree, index);
-    MerkleProofs.verifyInclusion(index, size, leaves.get(index), proof, root);
+    ProofVerifier.verifyInclusion(index, size, leaves.get(index), proof, root);
 
     assertThatThrownBy(
             () ->
-                MerkleProofs.verifyInclusion(
+                ProofVerifier.verifyInclusion(
                     index, size, flip(leaves.get(index), bit), proof, root))
-        .isInstanceOf(MerkleProofs.ProofException.class);
+        .isInstanceOf(ProofVerificationException.class);
     assertThatThrownBy(
             () ->
-                MerkleProofs.verifyInclusion(
+                ProofVerifier.verifyInclusion(
                     index, size, leaves.get(index), proof, flip(root, bit)))
-        .isInstanceOf(MerkleProofs.ProofException.class);
+        .isInstanceOf(ProofVerificationException.class);
     for (int i = 0; i < proof.size(); i++) {
       List<byte[]> bad = new ArrayList<>(proof);
       bad.set(i, flip(proof.get(i), bit));
       assertThatThrownBy(
-              () -> MerkleProofs.verifyInclusion(index, size, leaves.get(index), bad, root))
-          .isInstanceOf(MerkleProofs.ProofException.class);
+              () -> ProofVerifier.verifyInclusion(index, size, leaves.get(index), bad, root))
+          .isInstanceOf(ProofVerificationException.class);
     }
     if (size > 1) {
       int other = index ^ (1 << (bit % 12));
       if (other < size && other != index) {
         assertThatThrownBy(
-                () -> MerkleProofs.verifyInclusion(other, size, leaves.get(index), proof, root))
-            .isInstanceOf(MerkleProofs.ProofException.class);
+                () -> ProofVerifier.verifyInclusion(other, size, leaves.get(index), proof, root))
+            .isInstanceOf(ProofVerificationException.class);
       }
     }
     int flippedSize = size ^ (1 << (bit % 13));
@@ -75,9 +78,9 @@ class MerkleProofsProperties {
           new MemoryTree(leaves(Math.max(size, flippedSize), seed).subList(0, flippedSize)).root();
       assertThatThrownBy(
               () ->
-                  MerkleProofs.verifyInclusion(
+                  ProofVerifier.verifyInclusion(
                       index, flippedSize, leaves.get(index), proof, rootThere))
-          .isInstanceOf(MerkleProofs.ProofException.class);
+          .isInstanceOf(ProofVerificationException.class);
     }
   }
 
@@ -94,28 +97,28 @@ class MerkleProofsProperties {
     MemoryTree tree = new MemoryTree(leaves);
     byte[] root2 = tree.root();
     List<byte[]> proof = ProofBuilder.consistency(tree, size1);
-    assertThatCode(() -> MerkleProofs.verifyConsistency(size1, size2, root1, root2, proof))
+    assertThatCode(() -> ProofVerifier.verifyConsistency(size1, size2, root1, root2, proof))
         .doesNotThrowAnyException();
 
     assertThatThrownBy(
-            () -> MerkleProofs.verifyConsistency(size1, size2, flip(root1, bit), root2, proof))
-        .isInstanceOf(MerkleProofs.ProofException.class);
+            () -> ProofVerifier.verifyConsistency(size1, size2, flip(root1, bit), root2, proof))
+        .isInstanceOf(ProofVerificationException.class);
     assertThatThrownBy(
-            () -> MerkleProofs.verifyConsistency(size1, size2, root1, flip(root2, bit), proof))
-        .isInstanceOf(MerkleProofs.ProofException.class);
+            () -> ProofVerifier.verifyConsistency(size1, size2, root1, flip(root2, bit), proof))
+        .isInstanceOf(ProofVerificationException.class);
     for (int i = 0; i < proof.size(); i++) {
       List<byte[]> bad = new ArrayList<>(proof);
       bad.set(i, flip(proof.get(i), bit));
-      assertThatThrownBy(() -> MerkleProofs.verifyConsistency(size1, size2, root1, root2, bad))
-          .isInstanceOf(MerkleProofs.ProofException.class);
+      assertThatThrownBy(() -> ProofVerifier.verifyConsistency(size1, size2, root1, root2, bad))
+          .isInstanceOf(ProofVerificationException.class);
     }
     int flipped2 = size2 ^ (1 << (bit % 13));
     if (flipped2 > size1) {
       byte[] rootThere =
           new MemoryTree(leaves(Math.max(size2, flipped2), seed).subList(0, flipped2)).root();
       assertThatThrownBy(
-              () -> MerkleProofs.verifyConsistency(size1, flipped2, root1, rootThere, proof))
-          .isInstanceOf(MerkleProofs.ProofException.class);
+              () -> ProofVerifier.verifyConsistency(size1, flipped2, root1, rootThere, proof))
+          .isInstanceOf(ProofVerificationException.class);
     }
   }
 
