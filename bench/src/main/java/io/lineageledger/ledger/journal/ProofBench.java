@@ -2,6 +2,7 @@ package io.lineageledger.ledger.journal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.merkle.ProofNodes;
 import io.lineageledger.ledger.merkle.ProofVerifier;
 import io.lineageledger.ledger.note.NoteSigner;
 import java.sql.Array;
@@ -81,9 +82,7 @@ final class ProofBench {
     }
     long tileReads = 0;
     for (int i = 0; i < count; i++) {
-      TileReadCensus census = new TileReadCensus(cp.size());
-      ProofBuilder.inclusion(census, leafIndex[warmup + i]);
-      tileReads += census.nodes;
+      tileReads += ProofNodes.inclusion(leafIndex[warmup + i], cp.size()).ids().size();
     }
     ObjectNode profile = out.putObject("profilePerProof");
     profile.put("connections", Stats.round((double) counting.connections() / count, 2));

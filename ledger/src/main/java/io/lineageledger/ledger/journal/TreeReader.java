@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * Reads perfect-subtree hashes of the tree at one size from its tiles. A node at Merkle level
  * {@code 8L + j} is recomputed from the 2^j level-8L hashes below it in a level-L tile.
  */
-final class TreeReader implements ProofBuilder.Tree {
+final class TreeReader {
   private final Connection c;
   private final TileStore tiles;
   private final long size;
@@ -19,8 +19,7 @@ final class TreeReader implements ProofBuilder.Tree {
     this.size = size;
   }
 
-  @Override
-  public long size() {
+  long size() {
     return size;
   }
 
@@ -70,8 +69,7 @@ final class TreeReader implements ProofBuilder.Tree {
   }
 
   /** RFC 9162 MTH of leaves [from, to), to ≤ size. */
-  @Override
-  public byte[] range(long from, long to) throws SQLException {
+  byte[] range(long from, long to) throws SQLException {
     long n = to - from;
     if (Long.bitCount(n) == 1) {
       int level = Long.numberOfTrailingZeros(n);

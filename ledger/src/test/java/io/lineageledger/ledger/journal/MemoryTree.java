@@ -4,13 +4,12 @@ import io.lineageledger.ledger.merkle.Hashes;
 import java.util.List;
 
 /** A tree held as its leaf hashes, hashing ranges straight from the RFC 9162 definition. */
-record MemoryTree(List<byte[]> leaves, long size) implements ProofBuilder.Tree {
+record MemoryTree(List<byte[]> leaves, long size) {
   MemoryTree(List<byte[]> leaves) {
     this(leaves, leaves.size());
   }
 
-  @Override
-  public byte[] range(long from, long to) {
+  byte[] range(long from, long to) {
     long n = to - from;
     if (n == 0) {
       return Hashes.emptyRoot();
