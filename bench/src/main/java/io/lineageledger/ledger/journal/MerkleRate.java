@@ -33,6 +33,8 @@ final class MerkleRate {
     }
     List<byte[]> all = List.of(leaves);
 
+    // Load Hashes first: its static empty-root digest must not be counted as a node message.
+    Hashes.emptyRoot();
     Counting.install();
     long[] counted;
     try {
