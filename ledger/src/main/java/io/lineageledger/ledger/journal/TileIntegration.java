@@ -1,23 +1,26 @@
 package io.lineageledger.ledger.journal;
 
-import io.lineageledger.ledger.merkle.Hashes;
+import io.lineageledger.ledger.merkle.CompactRange;
+import io.lineageledger.ledger.merkle.Integration;
+import io.lineageledger.ledger.merkle.TileContents;
+import io.lineageledger.ledger.merkle.TileId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Pure tile arithmetic for appending leaves: which tiles a batch creates and the new root. Only the
- * right edge (the partial tile at each level) is read; every completed tile contributes one hash to
- * the level above, so a batch of b leaves costs O(b + log n) hashing.
+ * Appends a batch of leaves to a tree known only by its right edge of tiles, with the math of
+ * {@link CompactRange}: the compact range is read off the partial tiles (each level's partial tile
+ * holds the perfect subtrees of that level's share of the size), the batch is appended, and the
+ * changed tiles and the new root come back. O(batch + log n).
  */
 final class TileIntegration {
   private TileIntegration() {}
 
   /**
-   * @param size tree size before the batch
+   * @param size tree size after the batch
    * @param tiles every tile written (full, or partial at the right edge), in level order
    * @param root RFC 9162 root of the new tree
    */
@@ -30,85 +33,51 @@ final class TileIntegration {
    * @param leaves leaf hashes to append, in order
    */
   static Result integrate(long oldSize, IntFunction<byte[][]> partialTile, List<byte[]> leaves) {
-    long newSize = oldSize + leaves.size();
-    List<Tile> written = new ArrayList<>();
     Map<Integer, byte[][]> edge = new HashMap<>();
-    List<byte[]> incoming = leaves;
-    for (int level = 0; !incoming.isEmpty(); level++) {
-      long existing = oldSize >>> (Tile.HEIGHT * level);
-      int have = (int) (existing % Tile.WIDTH);
-      List<byte[]> row = new ArrayList<>(have + incoming.size());
-      if (have > 0) {
-        byte[][] partial = partialTile.apply(level);
-        if (partial.length != have) {
-          throw new IllegalStateException(
-              "tile level "
-                  + level
-                  + " right edge has "
-                  + partial.length
-                  + " hashes; tree size "
-                  + oldSize
-                  + " needs "
-                  + have);
-        }
-        row.addAll(Arrays.asList(partial));
-      }
-      row.addAll(incoming);
-      List<byte[]> completed = new ArrayList<>();
-      long tileIndex = existing / Tile.WIDTH;
-      byte[][] lastPartial = new byte[0][];
-      for (int pos = 0; pos < row.size(); pos += Tile.WIDTH, tileIndex++) {
-        byte[][] hashes =
-            row.subList(pos, Math.min(row.size(), pos + Tile.WIDTH)).toArray(byte[][]::new);
-        written.add(new Tile(level, tileIndex, hashes));
-        if (hashes.length == Tile.WIDTH) {
-          completed.add(TreeHashing.perfectRoot(hashes, 0, Tile.WIDTH));
-        } else {
-          lastPartial = hashes;
-        }
-      }
-      edge.put(level, lastPartial);
-      incoming = completed;
-    }
-    return new Result(
-        newSize,
-        written,
-        root(
-            newSize,
-            level -> edge.containsKey(level) ? edge.get(level) : partialTile.apply(level)));
-  }
-
-  /**
-   * RFC 9162 root of a tree of {@code size} leaves from its right edge: the perfect subtrees of the
-   * size's binary decomposition, largest (leftmost) first, folded from the right.
-   */
-  static byte[] root(long size, IntFunction<byte[][]> partialTile) {
-    if (size == 0) {
-      return Hashes.emptyRoot();
-    }
-    List<byte[]> perfect = new ArrayList<>();
-    int top = 0;
-    while ((size >>> (Tile.HEIGHT * (top + 1))) > 0) {
-      top++;
-    }
-    for (int level = top; level >= 0; level--) {
-      int count = (int) ((size >>> (Tile.HEIGHT * level)) % Tile.WIDTH);
+    List<byte[]> compact = new ArrayList<>();
+    for (int level = topLevel(oldSize); level >= 0 && oldSize > 0; level--) {
+      int count = (int) ((oldSize >>> (Tile.HEIGHT * level)) % Tile.WIDTH);
       if (count == 0) {
         continue;
       }
       byte[][] hashes = partialTile.apply(level);
+      if (hashes.length != count) {
+        throw new IllegalStateException(
+            "tile level "
+                + level
+                + " right edge has "
+                + hashes.length
+                + " hashes; tree size "
+                + oldSize
+                + " needs "
+                + count);
+      }
+      edge.put(level, hashes);
       int offset = 0;
       for (int bit = Tile.HEIGHT - 1; bit >= 0; bit--) {
         if ((count & (1 << bit)) != 0) {
-          perfect.add(TreeHashing.perfectRoot(hashes, offset, 1 << bit));
+          compact.add(TreeHashing.perfectRoot(hashes, offset, 1 << bit));
           offset += 1 << bit;
         }
       }
     }
-    byte[] root = perfect.get(perfect.size() - 1);
-    for (int i = perfect.size() - 2; i >= 0; i--) {
-      root = Hashes.nodeHash(perfect.get(i), root);
+    Integration grown = CompactRange.of(oldSize, compact).append(leaves);
+    Map<TileId, byte[]> previous = new HashMap<>();
+    for (TileId t : grown.partialTilesToRead()) {
+      previous.put(t, new Tile(t.level(), t.index(), edge.get(t.level())).bytes());
     }
-    return root;
+    List<Tile> written = new ArrayList<>();
+    for (TileContents t : grown.tiles(previous)) {
+      written.add(new Tile(t.id().level(), t.id().index(), Tile.split(t.hashes())));
+    }
+    return new Result(grown.newSize(), written, grown.root());
+  }
+
+  private static int topLevel(long size) {
+    int top = 0;
+    while ((size >>> (Tile.HEIGHT * (top + 1))) > 0) {
+      top++;
+    }
+    return top;
   }
 }
