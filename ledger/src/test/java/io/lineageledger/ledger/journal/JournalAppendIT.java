@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,48 +166,6 @@ class JournalAppendIT {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(1);
       }
-    }
-  }
-
-  @Test
-  void appendAll_parallelWriters_noDuplicatesNoLoss() throws Exception {
-    int writers = 4;
-    int each = 200;
-    List<Thread> threads = new ArrayList<>();
-    List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (int w = 0; w < writers; w++) {
-      int id = w;
-      threads.add(
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < each; i += 20) {
-                    List<Record> batch = new ArrayList<>();
-                    for (int j = i; j < i + 20; j++) {
-                      // Every writer also re-sends one shared record, racing on the same key.
-                      batch.add(record("par-" + id + "-" + j, "v"));
-                    }
-                    batch.add(record("par-shared-" + i, "v"));
-                    journal.appendAll(batch);
-                  }
-                } catch (Throwable t) {
-                  errors.add(t);
-                }
-              }));
-    }
-    threads.forEach(Thread::start);
-    for (Thread t : threads) {
-      t.join();
-    }
-    assertThat(errors).isEmpty();
-    try (Connection c = db.dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*), count(DISTINCT source_ref) FROM journal_records WHERE source_ref LIKE 'par-%'")) {
-      rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(writers * each + each / 20);
-      assertThat(rs.getInt(2)).isEqualTo(rs.getInt(1));
     }
   }
 }

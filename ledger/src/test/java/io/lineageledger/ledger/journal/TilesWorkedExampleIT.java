@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lineageledger.ledger.merkle.Hashes;
-import io.lineageledger.ledger.note.NoteSigner;
 import io.lineageledger.platform.Database;
 import io.lineageledger.platform.testing.SharedPostgres;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,13 +26,7 @@ class TilesWorkedExampleIT {
   @Test
   void tiles_at70000Entries_existExactlyAsTheSpecLaysThemOut() throws Exception {
     try (Database db = Database.open(SharedPostgres.freshDatabase().settings(dataDir));
-        TransparencyLog log =
-            new TransparencyLog(
-                db.dataSource(),
-                NoteSigner.generate("tiles.test/log"),
-                Clock.systemUTC(),
-                20_000,
-                Duration.ZERO)) {
+        TransparencyLog log = TransparencyLogIT.newLog(db, 20_000)) {
       List<byte[]> leaves = new ArrayList<>();
       for (int start = 0; start < 70_000; start += 5000) {
         List<Record> batch = new ArrayList<>();

@@ -98,6 +98,12 @@ class TransparencyLogIT {
     }
   }
 
+  /** A log with a fresh key, checkpointing after every step. */
+  static TransparencyLog newLog(Database db, int batchSize) {
+    return new TransparencyLog(
+        db.dataSource(), NoteSigner.generate("t/log"), Clock.systemUTC(), batchSize, Duration.ZERO);
+  }
+
   static final class NoopListener implements Verifier.Listener {
     @Override
     public void progress(long checked, long total) {}
@@ -109,13 +115,7 @@ class TransparencyLogIT {
   @Test
   void tiles_andEntryBundles_matchTheTreeByteForByte() throws Exception {
     try (Database db = Database.open(SharedPostgres.freshDatabase().settings(dataDir));
-        TransparencyLog log =
-            new TransparencyLog(
-                db.dataSource(),
-                NoteSigner.generate("t/log"),
-                Clock.systemUTC(),
-                1000,
-                Duration.ZERO)) {
+        TransparencyLog log = newLog(db, 1000)) {
       appendAndSequence(log, "t", 300);
       byte[] full = log.tile(0, 0, 256).orElseThrow();
       byte[] partial = log.tile(0, 1, 44).orElseThrow();
@@ -138,13 +138,7 @@ class TransparencyLogIT {
   void verify_tamperedRowAndTile_namesRecordAndFirstBadIndex() throws Exception {
     FreshDatabase fresh = SharedPostgres.freshDatabase();
     try (Database db = Database.open(fresh.settings(dataDir));
-        TransparencyLog log =
-            new TransparencyLog(
-                db.dataSource(),
-                NoteSigner.generate("t/log"),
-                Clock.systemUTC(),
-                1000,
-                Duration.ZERO)) {
+        TransparencyLog log = newLog(db, 1000)) {
       List<Long> ids = appendAndSequence(log, "tamper", 600);
       long victim = ids.get(300);
       try (Connection su = fresh.superuser();
@@ -228,13 +222,7 @@ class TransparencyLogIT {
   @Test
   void step_whileWritersAppendInParallel_indicesContiguousAndEveryRecordOnce() throws Exception {
     try (Database db = Database.open(SharedPostgres.freshDatabase().settings(dataDir));
-        TransparencyLog log =
-            new TransparencyLog(
-                db.dataSource(),
-                NoteSigner.generate("t/log"),
-                Clock.systemUTC(),
-                97,
-                Duration.ZERO)) {
+        TransparencyLog log = newLog(db, 97)) {
       int writers = 4;
       int perWriter = 600;
       java.util.concurrent.atomic.AtomicBoolean done =
@@ -264,6 +252,8 @@ class TransparencyLogIT {
                       for (int j = i; j < i + 15; j++) {
                         batch.add(record("w" + id + "-" + j));
                       }
+                      // Every writer also sends one shared record, racing on the same key.
+                      batch.add(record("shared-" + i));
                       log.journal().appendAll(batch);
                     }
                   } catch (Exception e) {
@@ -279,16 +269,24 @@ class TransparencyLogIT {
       sequencer.join();
       log.step();
       assertThat(errors).isEmpty();
-      assertThat(log.latestCheckpoint().orElseThrow().size()).isEqualTo(writers * perWriter);
+      long expected = writers * perWriter + perWriter / 15;
+      assertThat(log.latestCheckpoint().orElseThrow().size()).isEqualTo(expected);
       try (Connection c = db.dataSource().getConnection();
-          Statement s = c.createStatement();
-          java.sql.ResultSet rs =
-              s.executeQuery(
-                  "SELECT count(*), count(DISTINCT seq), max(leaf_index) FROM journal_leaves")) {
-        rs.next();
-        assertThat(rs.getLong(1)).isEqualTo(writers * perWriter);
-        assertThat(rs.getLong(2)).isEqualTo(writers * perWriter);
-        assertThat(rs.getLong(3)).isEqualTo(writers * perWriter - 1);
+          Statement s = c.createStatement()) {
+        try (java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), count(DISTINCT seq), max(leaf_index) FROM journal_leaves")) {
+          rs.next();
+          assertThat(rs.getLong(1)).isEqualTo(expected);
+          assertThat(rs.getLong(2)).isEqualTo(expected);
+          assertThat(rs.getLong(3)).isEqualTo(expected - 1);
+        }
+        try (java.sql.ResultSet rs =
+            s.executeQuery("SELECT count(*), count(DISTINCT source_ref) FROM journal_records")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("no record journaled twice").isEqualTo(expected);
+          assertThat(rs.getLong(2)).isEqualTo(expected);
+        }
       }
       assertThat(log.verify(new NoopListener()).ok()).isTrue();
     }
