@@ -206,8 +206,8 @@ public final class TransparencyLog implements AutoCloseable {
       ByteArrayOutputStream out = new ByteArrayOutputStream(width * 320);
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT r.canonical FROM journal_leaves l JOIN journal_records r ON r.seq = l.seq"
-                  + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
+              "SELECT r.canonical FROM journal_leaf_range(?, ?) l JOIN journal_records r"
+                  + " ON r.seq = l.seq ORDER BY l.leaf_index")) {
         ps.setLong(1, first);
         ps.setLong(2, first + width);
         try (ResultSet rs = ps.executeQuery()) {
