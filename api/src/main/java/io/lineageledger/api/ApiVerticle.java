@@ -1,5 +1,7 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.Extractors;
+import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.ledger.journal.SigningKeys;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.lineageledger.ledger.note.NoteSigner;
@@ -77,13 +79,17 @@ final class ApiVerticle extends VerticleBase {
               ApiKeys keys = new ApiKeys(db.dataSource(), clock);
               accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
               Auth auth = new Auth(vertx, keys, accessLog, clock);
+              LineageGraph graph =
+                  new LineageGraph(db.dataSource(), transparencyLog, Extractors.standard(), clock);
               logRunner =
-                  new LogRunner(vertx, transparencyLog, clock, settings.log().sequenceInterval());
+                  new LogRunner(
+                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               Routes.Handlers handlers =
                   new Routes.Handlers(
                       new Health(vertx, db, logRunner, Duration.ofSeconds(2)),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog),
+                      new GraphHandlers(vertx, graph),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles());
               var router =

@@ -19,6 +19,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
+                new GraphHandlers(null, null),
                 Buffer.buffer(),
                 false));
     Set<String> fromTable = new HashSet<>();
@@ -49,6 +50,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
+                new GraphHandlers(null, null),
                 Buffer.buffer(),
                 false));
     table.stream()

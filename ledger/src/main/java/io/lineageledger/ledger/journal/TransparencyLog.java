@@ -101,6 +101,20 @@ public final class TransparencyLog implements AutoCloseable {
     }
   }
 
+  /** The checkpoint a question "as of" refers to: the newest of at most {@code treeSize} leaves. */
+  public Optional<SignedCheckpoint> checkpointAtOrBelow(long treeSize) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return Checkpointer.atOrBelow(c, treeSize);
+    }
+  }
+
+  /** The newest checkpoint signed at or before {@code at}: what the log had published then. */
+  public Optional<SignedCheckpoint> checkpointSignedBy(java.time.Instant at) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return Checkpointer.signedBy(c, at);
+    }
+  }
+
   /**
    * Inclusion proof of a record against a signed checkpoint: the one of {@code treeSize}, else the
    * latest.

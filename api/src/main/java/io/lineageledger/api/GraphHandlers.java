@@ -1,0 +1,102 @@
+package io.lineageledger.api;
+
+import io.lineageledger.graph.LineageAnswer;
+import io.lineageledger.graph.LineageGraph;
+import io.lineageledger.graph.LineageQuery;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Lineage questions over the graph, answered from one signed checkpoint. */
+final class GraphHandlers {
+  private final Vertx vertx;
+  private final LineageGraph graph;
+
+  GraphHandlers(Vertx vertx, LineageGraph graph) {
+    this.vertx = vertx;
+    this.graph = graph;
+  }
+
+  /** {@code /api/v1/lineage?node=<subject>}: from any node by its id. */
+  void nodeLineage(RoutingContext rc) {
+    answer(rc, LineageQuery.Start.node(rc.queryParams().get("node")));
+  }
+
+  /** {@code /api/v1/model-versions/{name}/{version}/lineage}, over every MLflow source. */
+  void modelVersionLineage(RoutingContext rc) {
+    answer(
+        rc,
+        LineageQuery.Start.byKey(
+            "model-versions", seg(rc.pathParam("name")) + "/" + seg(rc.pathParam("version"))));
+  }
+
+  /** {@code /api/v1/runs/{runId}/lineage}, over every MLflow source. */
+  void runLineage(RoutingContext rc) {
+    answer(rc, LineageQuery.Start.byKey("runs", seg(rc.pathParam("runId"))));
+  }
+
+  // Subjects percent-encode free-text segments (URLEncoder, with %20 for spaces).
+  private static String seg(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private void answer(RoutingContext rc, LineageQuery.Start start) {
+    var p = rc.queryParams();
+    LineageQuery q =
+        new LineageQuery(
+            start,
+            LineageQuery.Direction.parse(Optional.ofNullable(p.get("direction")).orElse("both")),
+            Integer.parseInt(Optional.ofNullable(p.get("depth")).orElse("3")),
+            Optional.ofNullable(p.get("asOf")).map(LineageQuery.AsOf::parse),
+            Boolean.parseBoolean(p.get("proofs")),
+            Integer.parseInt(
+                Optional.ofNullable(p.get("limit"))
+                    .orElse(Integer.toString(LineageQuery.DEFAULT_LIMIT))),
+            Optional.ofNullable(p.get("cursor")));
+    Problems.blocking(vertx, rc, () -> graph.lineage(q), a -> AdminHandlers.json(rc, 200, json(a)));
+  }
+
+  static JsonObject json(LineageAnswer a) {
+    JsonArray nodes = new JsonArray();
+    for (LineageAnswer.Node n : a.nodes()) {
+      nodes.add(
+          new JsonObject()
+              .put("id", n.id())
+              .put("type", n.type())
+              .put("key", n.key())
+              .put("distance", n.distance())
+              .put("citations", n.citations())
+              .put("records", new JsonArray(n.records())));
+    }
+    JsonArray edges = new JsonArray();
+    for (LineageAnswer.Edge e : a.edges()) {
+      edges.add(
+          new JsonObject()
+              .put("from", e.from())
+              .put("rel", e.rel())
+              .put("to", e.to())
+              .put("citations", e.citations())
+              .put("records", new JsonArray(e.records())));
+    }
+    JsonArray records = new JsonArray();
+    for (LineageAnswer.CitedRecord c : a.records()) {
+      JsonObject r = LogHandlers.recordJson(c.record());
+      c.proof().ifPresent(proof -> r.put("proof", LogHandlers.proofJson(proof)));
+      records.add(r);
+    }
+    JsonObject out =
+        new JsonObject()
+            .put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()))
+            .put("start", new JsonArray(a.start()))
+            .put("totalNodes", a.totalNodes())
+            .put("nodes", nodes)
+            .put("edges", edges)
+            .put("records", records);
+    a.nextCursor().ifPresent(c -> out.put("nextCursor", c));
+    return out;
+  }
+}

@@ -1,0 +1,264 @@
+package io.lineageledger.graph;
+
+import io.lineageledger.ledger.journal.InclusionProof;
+import io.lineageledger.ledger.journal.ProofUnavailableException;
+import io.lineageledger.ledger.journal.SignedCheckpoint;
+import io.lineageledger.ledger.journal.StoredRecord;
+import io.lineageledger.ledger.journal.TransparencyLog;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * The lineage graph: kept in step with the journal ({@link #catchUp()}, rebuildable from it alone
+ * with {@link #rebuild()}), and queried as of a signed checkpoint. Blocking (JDBC); safe to share.
+ */
+public final class LineageGraph {
+  /** Most nodes one traversal may reach; a larger answer must be asked for with less depth. */
+  public static final int MAX_NODES = 10_000;
+
+  private final DataSource db;
+  private final TransparencyLog log;
+  private final GraphProjector projector;
+
+  public LineageGraph(DataSource db, TransparencyLog log, EdgeExtractor extractor, Clock clock) {
+    this.db = db;
+    this.log = log;
+    this.projector = new GraphProjector(db, extractor, clock, 5000);
+  }
+
+  /** Projects records sequenced since the last call; returns how many. */
+  public long catchUp() throws SQLException {
+    return projector.catchUp();
+  }
+
+  /** Empties the graph and projects the whole journal again; returns records projected. */
+  public long rebuild() throws SQLException {
+    return projector.rebuild();
+  }
+
+  /**
+   * Empties the graph of the database behind {@code db} and projects its whole journal again: the
+   * operator's {@code rebuild-graph}, safe while the service runs (projection steps serialize).
+   *
+   * @return records projected
+   */
+  public static long rebuild(DataSource db, EdgeExtractor extractor, Clock clock)
+      throws SQLException {
+    return new GraphProjector(db, extractor, clock, 5000).rebuild();
+  }
+
+  /** Leaf index of the next record to project (= records projected so far). */
+  public long position() throws SQLException {
+    return projector.position();
+  }
+
+  /**
+   * Answers one page of a lineage question.
+   *
+   * @throws UnknownNodeException when the start is not in the graph at that checkpoint (or no
+   *     checkpoint exists yet)
+   * @throws IllegalArgumentException for a bad cursor, or a traversal beyond {@link #MAX_NODES}
+   */
+  public LineageAnswer lineage(LineageQuery q) throws SQLException {
+    String fingerprint = fingerprint(q);
+    long offset = 0;
+    Optional<SignedCheckpoint> cp;
+    if (q.cursor().isPresent()) {
+      long[] c = Cursor.decode(q.cursor().get(), fingerprint);
+      cp = log.checkpoint(c[0]);
+      offset = c[1];
+    } else if (q.asOf().isEmpty()) {
+      cp = log.latestCheckpoint();
+    } else if (q.asOf().get().treeSize().isPresent()) {
+      cp = log.checkpointAtOrBelow(q.asOf().get().treeSize().getAsLong());
+    } else {
+      cp = log.checkpointSignedBy(q.asOf().get().signedBy().orElseThrow());
+    }
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException(q.start().toString(), 0);
+    }
+    SignedCheckpoint checkpoint = cp.get();
+    long size = checkpoint.size();
+    if (projector.position() < size) {
+      projector.catchUp();
+    }
+    try (Connection c = db.getConnection()) {
+      List<String> start = startNodes(c, q.start(), size);
+      Map<String, Integer> reached = new LinkedHashMap<>();
+      Map<List<String>, GraphStore.EdgeView> edges = new LinkedHashMap<>();
+      traverse(c, q, size, start, reached, edges);
+
+      List<String> order = new ArrayList<>(reached.keySet());
+      int from = (int) Math.min(offset, order.size());
+      int to = Math.min(order.size(), from + q.limit());
+      List<String> page = order.subList(from, to);
+      Set<String> onPage = new java.util.HashSet<>(page);
+
+      Map<String, GraphStore.NodeView> views = new HashMap<>();
+      for (GraphStore.NodeView v : GraphStore.nodes(c, page, size)) {
+        views.put(v.id(), v);
+      }
+      TreeSet<Long> cited = new TreeSet<>();
+      List<LineageAnswer.Node> nodes = new ArrayList<>();
+      for (String id : page) {
+        GraphStore.NodeView v = views.get(id);
+        if (v == null) {
+          // Named only by an edge's far end; the extractor normally also makes it a node.
+          GraphElements.Node n = Extractors.node(id);
+          nodes.add(new LineageAnswer.Node(id, n.type(), n.key(), reached.get(id), 0, List.of()));
+          continue;
+        }
+        cited.addAll(v.records());
+        nodes.add(
+            new LineageAnswer.Node(
+                id, v.type(), v.key(), reached.get(id), v.citations(), v.records()));
+      }
+      List<LineageAnswer.Edge> pageEdges = new ArrayList<>();
+      for (GraphStore.EdgeView e : edges.values()) {
+        if (onPage.contains(e.from()) || onPage.contains(e.to())) {
+          cited.addAll(e.records());
+          pageEdges.add(
+              new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
+        }
+      }
+      List<LineageAnswer.CitedRecord> records = new ArrayList<>();
+      for (long id : cited) {
+        records.add(cite(id, size, q.proofs()));
+      }
+      Optional<String> next =
+          to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
+      return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
+    }
+  }
+
+  private static List<String> startNodes(Connection c, LineageQuery.Start s, long size)
+      throws SQLException {
+    List<String> start;
+    if (s.nodeId().isPresent()) {
+      start =
+          GraphStore.nodes(c, List.of(s.nodeId().get()), size).stream()
+              .map(GraphStore.NodeView::id)
+              .toList();
+    } else {
+      start = GraphStore.nodesByKey(c, s.type(), s.key(), size);
+    }
+    if (start.isEmpty()) {
+      throw new UnknownNodeException(s.toString(), size);
+    }
+    return start;
+  }
+
+  private static void traverse(
+      Connection c,
+      LineageQuery q,
+      long size,
+      List<String> start,
+      Map<String, Integer> reached,
+      Map<List<String>, GraphStore.EdgeView> edges)
+      throws SQLException {
+    start.forEach(n -> reached.put(n, 0));
+    List<String> frontier = new ArrayList<>(start);
+    for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
+      List<GraphStore.EdgeView> found = new ArrayList<>();
+      if (q.direction() != LineageQuery.Direction.UP) {
+        found.addAll(GraphStore.edges(c, frontier, true, size));
+      }
+      if (q.direction() != LineageQuery.Direction.DOWN) {
+        found.addAll(GraphStore.edges(c, frontier, false, size));
+      }
+      Set<String> frontierSet = new java.util.HashSet<>(frontier);
+      TreeSet<String> next = new TreeSet<>();
+      for (GraphStore.EdgeView e : found) {
+        edges.putIfAbsent(List.of(e.from(), e.rel(), e.to()), e);
+        // Only the end away from the frontier is new ground (an edge may touch it at both).
+        for (String end : frontierSet.contains(e.from()) ? List.of(e.to()) : List.of(e.from())) {
+          if (!reached.containsKey(end)) {
+            next.add(end);
+          }
+        }
+      }
+      for (String n : next) {
+        reached.put(n, d);
+      }
+      if (reached.size() > MAX_NODES) {
+        throw new IllegalArgumentException(
+            "the lineage of "
+                + q.start()
+                + " reaches more than "
+                + MAX_NODES
+                + " nodes within depth "
+                + d
+                + "; ask with depth < "
+                + d);
+      }
+      frontier = new ArrayList<>(next);
+    }
+  }
+
+  private LineageAnswer.CitedRecord cite(long id, long size, boolean proof) throws SQLException {
+    StoredRecord r =
+        log.journal()
+            .record(id)
+            .orElseThrow(() -> new IllegalStateException("graph cites missing record " + id));
+    if (!proof) {
+      return new LineageAnswer.CitedRecord(r, Optional.empty());
+    }
+    try {
+      InclusionProof p = log.inclusionProof(id, OptionalLong.of(size));
+      return new LineageAnswer.CitedRecord(r, Optional.of(p));
+    } catch (ProofUnavailableException e) {
+      // The graph only holds records below the checkpoint's size, so a proof always exists.
+      throw new IllegalStateException("no proof of cited record " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String fingerprint(LineageQuery q) {
+    String s = q.start() + "|" + q.direction() + "|" + q.depth() + "|" + q.proofs();
+    return Integer.toHexString(s.hashCode());
+  }
+
+  /** Opaque page cursor: checkpoint size, offset, and which question it continues. */
+  static final class Cursor {
+    private Cursor() {}
+
+    static String encode(long size, long offset, String fingerprint) {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(
+              ("1:" + size + ":" + offset + ":" + fingerprint).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static long[] decode(String cursor, String fingerprint) {
+      try {
+        String[] p =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        if (p.length == 4 && p[0].equals("1") && p[3].equals(fingerprint)) {
+          long size = Long.parseLong(p[1]);
+          long offset = Long.parseLong(p[2]);
+          if (size >= 0 && offset >= 0) {
+            return new long[] {size, offset};
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        // falls through to the refusal below (NumberFormatException is one)
+      }
+      throw new IllegalArgumentException(
+          "cursor '"
+              + cursor
+              + "' is not allowed: expected the nextCursor of a previous page of this same question");
+    }
+  }
+}
