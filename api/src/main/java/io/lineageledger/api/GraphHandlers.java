@@ -39,6 +39,49 @@ final class GraphHandlers {
     answer(rc, LineageQuery.Start.byKey("runs", seg(rc.pathParam("runId"))));
   }
 
+  /** {@code /api/v1/datasets/{digest}/lineage}: every dataset with that content digest. */
+  void datasetLineage(RoutingContext rc) {
+    answer(rc, LineageQuery.Start.datasetDigest(rc.pathParam("digest")));
+  }
+
+  /**
+   * {@code /api/v1/datasets/{digest}/impact}: everything downstream of the dataset(s) — runs, model
+   * versions, aliases, serving endpoints — grouped by type (the question after a data-poisoning or
+   * deletion request).
+   */
+  void datasetImpact(RoutingContext rc) {
+    var p = rc.queryParams();
+    LineageQuery q =
+        new LineageQuery(
+            LineageQuery.Start.datasetDigest(rc.pathParam("digest")),
+            LineageQuery.Direction.DOWN,
+            Integer.parseInt(Optional.ofNullable(p.get("depth")).orElse("10")),
+            Optional.ofNullable(p.get("asOf")).map(LineageQuery.AsOf::parse),
+            Boolean.parseBoolean(p.get("proofs")),
+            Integer.parseInt(
+                Optional.ofNullable(p.get("limit"))
+                    .orElse(Integer.toString(LineageQuery.MAX_LIMIT))),
+            Optional.ofNullable(p.get("cursor")));
+    Problems.blocking(
+        vertx,
+        rc,
+        () -> graph.lineage(q),
+        a -> {
+          JsonObject impact = new JsonObject();
+          for (LineageAnswer.Node n : a.nodes()) {
+            if (n.distance() > 0) {
+              JsonArray ofType = impact.getJsonArray(n.type());
+              if (ofType == null) {
+                ofType = new JsonArray();
+                impact.put(n.type(), ofType);
+              }
+              ofType.add(n.id());
+            }
+          }
+          AdminHandlers.json(rc, 200, json(a).put("impact", impact));
+        });
+  }
+
   // Subjects percent-encode free-text segments (URLEncoder, with %20 for spaces).
   private static String seg(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");

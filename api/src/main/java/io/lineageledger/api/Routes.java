@@ -120,6 +120,20 @@ final class Routes {
             h.graph()::runLineage),
         new Endpoint(
             HttpMethod.GET,
+            "/api/v1/datasets/{digest}/lineage",
+            "getDatasetLineage",
+            READERS,
+            false,
+            h.graph()::datasetLineage),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/datasets/{digest}/impact",
+            "getDatasetImpact",
+            READERS,
+            false,
+            h.graph()::datasetImpact),
+        new Endpoint(
+            HttpMethod.GET,
             "/api/v1/checkpoints/latest",
             "getLatestCheckpoint",
             READERS,

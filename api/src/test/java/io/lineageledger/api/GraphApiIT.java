@@ -40,7 +40,7 @@ class GraphApiIT {
         append(
             "ds-run",
             "mlflow://prod/runs/r%201",
-            "mlflow://prod/datasets/train@d1",
+            "mlflow://prod/datasets/train@d1df",
             "input-to",
             "mlflow://prod/runs/r%201");
     last =
@@ -113,7 +113,7 @@ class GraphApiIT {
     assertThat(a.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")))
         .containsExactly(
             "mlflow://prod/model-versions/churn%20model/3",
-            "mlflow://prod/runs/r%201", "mlflow://prod/datasets/train@d1");
+            "mlflow://prod/runs/r%201", "mlflow://prod/datasets/train@d1df");
     JsonArray records = a.getJsonArray("records");
     assertThat(records).hasSize(2);
     Path cp = dir.resolve("checkpoint.txt");
@@ -153,6 +153,22 @@ class GraphApiIT {
     assertThat(badAsOf.statusCode()).isEqualTo(400);
     HttpResponse<String> ingestOnly = service.get("/api/v1/runs/r%201/lineage", client.ingestKey);
     assertThat(ingestOnly.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void datasetImpact_byDigest_listsRunAndModelVersionDownstream() throws Exception {
+    lineage("/api/v1/datasets/d1df/lineage?direction=down&depth=5");
+    HttpResponse<String> r = service.get("/api/v1/datasets/d1df/impact", client.auditorKey);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject impact = new JsonObject(r.body()).getJsonObject("impact");
+    assertThat(impact.getJsonArray("runs").getList()).containsExactly("mlflow://prod/runs/r%201");
+    assertThat(impact.getJsonArray("model-versions").getList())
+        .containsExactly("mlflow://prod/model-versions/churn%20model/3");
+    assertThat(impact.containsKey("datasets")).isFalse();
+    assertThat(service.get("/api/v1/datasets/ffff/impact", client.auditorKey).statusCode())
+        .isEqualTo(404);
+    assertThat(service.get("/api/v1/datasets/a_b%25/impact", client.auditorKey).statusCode())
+        .isEqualTo(400);
   }
 
   @Test

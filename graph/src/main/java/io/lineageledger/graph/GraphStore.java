@@ -77,6 +77,27 @@ final class GraphStore {
     return out;
   }
 
+  /** Dataset nodes with content digest {@code digest} known at {@code treeSize}. */
+  static List<String> datasetsByDigest(Connection c, String digest, long treeSize)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT node FROM graph_nodes WHERE leaf_index < ? AND ((type = 'datasets'"
+                + " AND key LIKE '%@' || ?) OR (type = 'sha256' AND key = ?)) ORDER BY node")) {
+      ps.setLong(1, treeSize);
+      // The digest pattern (LineageQuery.Start) admits no LIKE wildcards.
+      ps.setString(2, digest);
+      ps.setString(3, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The nodes among {@code ids} known at {@code treeSize}. */
   static List<NodeView> nodes(Connection c, Collection<String> ids, long treeSize)
       throws SQLException {

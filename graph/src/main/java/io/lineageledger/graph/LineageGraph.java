@@ -152,6 +152,8 @@ public final class LineageGraph {
           GraphStore.nodes(c, List.of(s.nodeId().get()), size).stream()
               .map(GraphStore.NodeView::id)
               .toList();
+    } else if (s.digest()) {
+      start = GraphStore.datasetsByDigest(c, s.key(), size);
     } else {
       start = GraphStore.nodesByKey(c, s.type(), s.key(), size);
     }

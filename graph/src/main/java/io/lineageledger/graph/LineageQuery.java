@@ -51,26 +51,41 @@ public record LineageQuery(
    * The node(s) to start from: one by its id, or every node of a type and key (the same entity seen
    * by several sources).
    */
-  public record Start(Optional<String> nodeId, String type, String key) {
+  public record Start(Optional<String> nodeId, String type, String key, boolean digest) {
+    private static final java.util.regex.Pattern DIGEST =
+        java.util.regex.Pattern.compile("[A-Za-z0-9.:-]{4,128}");
+
     public Start {
       Objects.requireNonNull(nodeId, "nodeId");
       if (nodeId.isEmpty()) {
         new GraphElements.Node("-", type, key); // validates type and key
       }
+      if (digest && !DIGEST.matcher(key).matches()) {
+        throw new IllegalArgumentException(
+            "digest '" + key + "' is not allowed: expected 4..128 of A-Z a-z 0-9 . : -");
+      }
     }
 
     public static Start node(String id) {
       GraphElements.Node n = Extractors.node(id);
-      return new Start(Optional.of(n.id()), n.type(), n.key());
+      return new Start(Optional.of(n.id()), n.type(), n.key(), false);
     }
 
     public static Start byKey(String type, String key) {
-      return new Start(Optional.empty(), type, key);
+      return new Start(Optional.empty(), type, key, false);
+    }
+
+    /**
+     * Every dataset with this content digest, whichever source saw it: MLflow datasets ({@code
+     * datasets/<name>@<digest>}) and content-addressed nodes ({@code sha256:<digest>}).
+     */
+    public static Start datasetDigest(String digest) {
+      return new Start(Optional.empty(), "datasets", digest, true);
     }
 
     @Override
     public String toString() {
-      return nodeId.orElse(type + " " + key);
+      return nodeId.orElse(digest ? "datasets with digest " + key : type + " " + key);
     }
   }
 
