@@ -12,7 +12,7 @@ import java.util.List;
 /** SQL of the graph tables. Reads take a tree size and see only rows with a smaller leaf. */
 final class GraphStore {
   /** Most record ids listed per node or edge; the full count is reported beside them. */
-  static final int CITED_PER_ELEMENT = 20;
+  static final int CITED_PER_ELEMENT = 5;
 
   private GraphStore() {}
 

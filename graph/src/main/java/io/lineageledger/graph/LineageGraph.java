@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
@@ -134,10 +133,7 @@ public final class LineageGraph {
               new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
         }
       }
-      List<LineageAnswer.CitedRecord> records = new ArrayList<>();
-      for (long id : cited) {
-        records.add(cite(id, size, q.proofs()));
-      }
+      List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
@@ -210,20 +206,27 @@ public final class LineageGraph {
     }
   }
 
-  private LineageAnswer.CitedRecord cite(long id, long size, boolean proof) throws SQLException {
-    StoredRecord r =
-        log.journal()
-            .record(id)
-            .orElseThrow(() -> new IllegalStateException("graph cites missing record " + id));
-    if (!proof) {
-      return new LineageAnswer.CitedRecord(r, Optional.empty());
+  private List<LineageAnswer.CitedRecord> cite(Set<Long> ids, long size, boolean proofs)
+      throws SQLException {
+    List<StoredRecord> found = log.journal().records(ids);
+    if (found.size() != ids.size()) {
+      throw new IllegalStateException(
+          "the graph cites " + ids.size() + " records but " + found.size() + " exist");
+    }
+    List<LineageAnswer.CitedRecord> out = new ArrayList<>(found.size());
+    if (!proofs) {
+      found.forEach(r -> out.add(new LineageAnswer.CitedRecord(r, Optional.empty())));
+      return out;
     }
     try {
-      InclusionProof p = log.inclusionProof(id, OptionalLong.of(size));
-      return new LineageAnswer.CitedRecord(r, Optional.of(p));
+      List<InclusionProof> ps = log.inclusionProofs(found, size);
+      for (int i = 0; i < found.size(); i++) {
+        out.add(new LineageAnswer.CitedRecord(found.get(i), Optional.of(ps.get(i))));
+      }
+      return out;
     } catch (ProofUnavailableException e) {
-      // The graph only holds records below the checkpoint's size, so a proof always exists.
-      throw new IllegalStateException("no proof of cited record " + id + ": " + e.getMessage(), e);
+      // The graph only holds records below the checkpoint's size, so every proof exists.
+      throw new IllegalStateException("no proof of a cited record: " + e.getMessage(), e);
     }
   }
 

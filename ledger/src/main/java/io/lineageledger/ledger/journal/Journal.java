@@ -368,29 +368,46 @@ public final class Journal {
   }
 
   static Optional<StoredRecord> record(Connection c, long id) throws SQLException {
+    List<StoredRecord> found = records(c, List.of(id));
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The records among {@code ids} that exist, in id order; one query. */
+  public List<StoredRecord> records(java.util.Collection<Long> ids) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return records(c, ids);
+    }
+  }
+
+  static List<StoredRecord> records(Connection c, java.util.Collection<Long> ids)
+      throws SQLException {
+    List<StoredRecord> out = new ArrayList<>(ids.size());
+    if (ids.isEmpty()) {
+      return out;
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT r.seq, r.source, r.kind, r.source_ref, r.canonical, r.leaf_hash, r.raw, r.received_at,"
-                + " journal_leaf_index(r.seq) FROM journal_records r WHERE r.seq = ?")) {
-      ps.setLong(1, id);
+                + " journal_leaf_index(r.seq) FROM journal_records r WHERE r.seq = ANY(?) ORDER BY r.seq")) {
+      ps.setArray(1, c.createArrayOf("int8", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
+        while (rs.next()) {
+          long idx = rs.getLong(9);
+          OptionalLong leafIndex = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(idx);
+          out.add(
+              new StoredRecord(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getBytes(5),
+                  rs.getBytes(6),
+                  rs.getBytes(7),
+                  rs.getTimestamp(8).toInstant(),
+                  leafIndex));
         }
-        long idx = rs.getLong(9);
-        OptionalLong leafIndex = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(idx);
-        return Optional.of(
-            new StoredRecord(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getBytes(5),
-                rs.getBytes(6),
-                rs.getBytes(7),
-                rs.getTimestamp(8).toInstant(),
-                leafIndex));
       }
     }
+    return out;
   }
 }

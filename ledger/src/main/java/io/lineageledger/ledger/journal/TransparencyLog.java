@@ -150,6 +150,33 @@ public final class TransparencyLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Inclusion proofs of several records against the signed checkpoint of {@code treeSize}, with one
+   * checkpoint read and one tree reader (tiles shared between the proofs).
+   *
+   * @throws ProofUnavailableException when that checkpoint does not exist or a record is not in it
+   */
+  public List<InclusionProof> inclusionProofs(List<StoredRecord> records, long treeSize)
+      throws SQLException, ProofUnavailableException {
+    try (Connection c = db.getConnection()) {
+      SignedCheckpoint cp = checkpointFor(c, OptionalLong.of(treeSize));
+      TreeReader reader = new TreeReader(c, tiles, cp.size());
+      List<InclusionProof> out = new java.util.ArrayList<>(records.size());
+      for (StoredRecord r : records) {
+        if (r.leafIndex().isEmpty() || r.leafIndex().getAsLong() >= cp.size()) {
+          throw new ProofUnavailableException(
+              ProofUnavailableException.Reason.NOT_YET,
+              "record " + r.id() + " is not in the checkpoint of size " + cp.size());
+        }
+        long index = r.leafIndex().getAsLong();
+        out.add(
+            new InclusionProof(
+                r.id(), index, r.leafHash(), ProofBuilder.inclusion(reader, index), cp));
+      }
+      return out;
+    }
+  }
+
   /** Consistency proof between two signed checkpoints ({@code from} ≤ {@code to}). */
   public List<byte[]> consistencyProof(long from, long to)
       throws SQLException, ProofUnavailableException {
