@@ -144,6 +144,14 @@ public final class Journal {
 
   private static final String UNIQUE_VIOLATION = "23505";
 
+  // The leaf index of each row r, as a column: the same lookup as the SQL function
+  // journal_leaf_index, but planned once for the whole statement instead of once per row (the
+  // function is not inlinable and cost ~30 us a row).
+  private static final String LEAF_INDEX_OF_R =
+      " lc.first_index + array_position(lc.seqs, r.seq) - 1 FROM journal_records r"
+          + " LEFT JOIN LATERAL (SELECT c.first_index, c.seqs FROM journal_leaf_chunks c"
+          + " WHERE c.first_seq <= r.seq ORDER BY c.first_seq DESC LIMIT 1) lc ON true";
+
   private static void holdAppendBarrier(Connection c) throws SQLException {
     try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
       lock.setLong(1, APPEND_BARRIER_LOCK);
@@ -338,8 +346,9 @@ public final class Journal {
     String[] refs = keys.stream().map(p -> p.record.sourceRef()).toArray(String[]::new);
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT r.seq, r.source, r.source_ref, r.canonical, journal_leaf_index(r.seq)"
-                + " FROM journal_records r JOIN unnest(?::text[], ?::text[]) AS k(s, sr)"
+            "SELECT r.seq, r.source, r.source_ref, r.canonical,"
+                + LEAF_INDEX_OF_R
+                + " JOIN unnest(?::text[], ?::text[]) AS k(s, sr)"
                 + " ON r.source = k.s AND r.source_ref = k.sr")) {
       Array a = c.createArrayOf("text", sources);
       Array b = c.createArrayOf("text", refs);
@@ -388,7 +397,8 @@ public final class Journal {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT r.seq, r.source, r.kind, r.source_ref, r.canonical, r.leaf_hash, r.raw, r.received_at,"
-                + " journal_leaf_index(r.seq) FROM journal_records r WHERE r.seq = ANY(?) ORDER BY r.seq")) {
+                + LEAF_INDEX_OF_R
+                + " WHERE r.seq = ANY(?) ORDER BY r.seq")) {
       ps.setArray(1, c.createArrayOf("int8", ids.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
