@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.AliasHistoryAnswer;
 import io.lineageledger.graph.LineageAnswer;
 import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.graph.LineageQuery;
@@ -79,6 +80,36 @@ final class GraphHandlers {
             }
           }
           AdminHandlers.json(rc, 200, json(a).put("impact", impact));
+        });
+  }
+
+  /** {@code /api/v1/models/{name}/aliases/history}: every alias interval of a model. */
+  void aliasHistory(RoutingContext rc) {
+    String model = seg(rc.pathParam("name"));
+    Optional<LineageQuery.AsOf> asOf =
+        Optional.ofNullable(rc.queryParams().get("asOf")).map(LineageQuery.AsOf::parse);
+    Problems.blocking(
+        vertx,
+        rc,
+        () -> graph.aliasHistory(model, asOf),
+        h -> {
+          JsonArray intervals = new JsonArray();
+          for (AliasHistoryAnswer.Interval i : h.intervals()) {
+            JsonObject o =
+                new JsonObject()
+                    .put("alias", i.alias())
+                    .put("version", i.version())
+                    .put("from", i.from().toString())
+                    .put("records", new JsonArray(i.records()));
+            i.until().ifPresent(u -> o.put("until", u.toString()));
+            intervals.add(o);
+          }
+          AdminHandlers.json(
+              rc,
+              200,
+              new JsonObject()
+                  .put("checkpoint", LogHandlers.checkpointJson(h.checkpoint()))
+                  .put("intervals", intervals));
         });
   }
 

@@ -134,6 +134,13 @@ final class Routes {
             h.graph()::datasetImpact),
         new Endpoint(
             HttpMethod.GET,
+            "/api/v1/models/{name}/aliases/history",
+            "getAliasHistory",
+            READERS,
+            false,
+            h.graph()::aliasHistory),
+        new Endpoint(
+            HttpMethod.GET,
             "/api/v1/checkpoints/latest",
             "getLatestCheckpoint",
             READERS,

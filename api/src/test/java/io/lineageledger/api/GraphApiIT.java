@@ -172,6 +172,34 @@ class GraphApiIT {
   }
 
   @Test
+  void aliasHistory_setThenMoved_twoIntervals() throws Exception {
+    String alias = "mlflow://prod/registered-models/churn%20model/aliases/champion";
+    append("al-1", alias, "mlflow://prod/model-versions/churn%20model/7", "carries-alias", alias);
+    long last =
+        append(
+            "al-2", alias, "mlflow://prod/model-versions/churn%20model/8", "carries-alias", alias);
+    client.awaitProof(last);
+    JsonObject[] h = new JsonObject[1];
+    Await.until(
+        Duration.ofSeconds(20),
+        "alias history with two intervals",
+        () -> {
+          HttpResponse<String> r =
+              service.get("/api/v1/models/churn%20model/aliases/history", client.auditorKey);
+          h[0] = r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+          return h[0] != null && h[0].getJsonArray("intervals").size() == 2;
+        });
+    JsonArray intervals = h[0].getJsonArray("intervals");
+    assertThat(intervals.getJsonObject(0).getString("version")).endsWith("/7");
+    assertThat(intervals.getJsonObject(0).containsKey("until")).isTrue();
+    assertThat(intervals.getJsonObject(1).getString("version")).endsWith("/8");
+    assertThat(intervals.getJsonObject(1).containsKey("until")).isFalse();
+    assertThat(
+            service.get("/api/v1/models/unknown/aliases/history", client.auditorKey).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   void runLineage_pagedOneNodeAtATime_cursorCoversAll() throws Exception {
     lineage("/api/v1/runs/r%201/lineage?direction=both");
     String path = "/api/v1/runs/r%201/lineage?direction=both&limit=1";

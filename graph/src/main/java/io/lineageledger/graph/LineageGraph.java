@@ -79,21 +79,15 @@ public final class LineageGraph {
       long[] c = Cursor.decode(q.cursor().get(), fingerprint);
       cp = log.checkpoint(c[0]);
       offset = c[1];
-    } else if (q.asOf().isEmpty()) {
-      cp = log.latestCheckpoint();
-    } else if (q.asOf().get().treeSize().isPresent()) {
-      cp = log.checkpointAtOrBelow(q.asOf().get().treeSize().getAsLong());
     } else {
-      cp = log.checkpointSignedBy(q.asOf().get().signedBy().orElseThrow());
+      cp = checkpointAsOf(q.asOf());
     }
     if (cp.isEmpty()) {
       throw new UnknownNodeException(q.start().toString(), 0);
     }
     SignedCheckpoint checkpoint = cp.get();
     long size = checkpoint.size();
-    if (projector.position() < size) {
-      projector.catchUp();
-    }
+    coverUpTo(size);
     try (Connection c = db.getConnection()) {
       List<String> start = startNodes(c, q.start(), size);
       Map<String, Integer> reached = new LinkedHashMap<>();
@@ -137,6 +131,47 @@ public final class LineageGraph {
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
+    }
+  }
+
+  /**
+   * Which version held each alias of a registered model, from when to when.
+   *
+   * @param modelKey the model's key ({@code <name>} percent-encoded as in its subject)
+   * @throws UnknownNodeException when no alias of that model is known at that checkpoint
+   */
+  public AliasHistoryAnswer aliasHistory(String modelKey, Optional<LineageQuery.AsOf> asOf)
+      throws SQLException {
+    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException("aliases of " + modelKey, 0);
+    }
+    coverUpTo(cp.get().size());
+    try (Connection c = db.getConnection()) {
+      List<AliasHistoryAnswer.Interval> intervals =
+          AliasHistory.read(c, modelKey, cp.get().size(), ids -> log.journal().records(ids));
+      if (intervals.isEmpty()) {
+        throw new UnknownNodeException("aliases of " + modelKey, cp.get().size());
+      }
+      return new AliasHistoryAnswer(cp.get(), intervals);
+    }
+  }
+
+  private Optional<SignedCheckpoint> checkpointAsOf(Optional<LineageQuery.AsOf> asOf)
+      throws SQLException {
+    if (asOf.isEmpty()) {
+      return log.latestCheckpoint();
+    } else if (asOf.get().treeSize().isPresent()) {
+      return log.checkpointAtOrBelow(asOf.get().treeSize().getAsLong());
+    } else {
+      return log.checkpointSignedBy(asOf.get().signedBy().orElseThrow());
+    }
+  }
+
+  // A checkpoint newer than the projection: catch up first, so the answer is complete.
+  private void coverUpTo(long size) throws SQLException {
+    if (projector.position() < size) {
+      projector.catchUp();
     }
   }
 

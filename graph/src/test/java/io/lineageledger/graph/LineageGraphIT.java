@@ -66,12 +66,16 @@ class LineageGraphIT {
   }
 
   private static Record fact(String ref, List<String> subjects, String... links) {
+    return fact(Instant.EPOCH, ref, subjects, links);
+  }
+
+  private static Record fact(Instant at, String ref, List<String> subjects, String... links) {
     ObjectNode payload = JSON.createObjectNode();
     ArrayNode arr = payload.putArray("links");
     for (int i = 0; i < links.length; i += 3) {
       arr.addObject().put("from", links[i]).put("rel", links[i + 1]).put("to", links[i + 2]);
     }
-    return Record.of("test", "test.lineage", ref, Instant.EPOCH, subjects, payload);
+    return Record.of("test", "test.lineage", ref, at, subjects, payload);
   }
 
   /** Appends, sequences and signs; returns the checkpoint that covers the records. */
@@ -254,6 +258,49 @@ class LineageGraphIT {
         .hasMessageContaining("depth 11");
     assertThatThrownBy(() -> query(LineageQuery.Start.node(DATASET), "sideways", 1))
         .hasMessageContaining("up, down or both");
+  }
+
+  @Test
+  void aliasHistory_createdMovedDeletedAndRepointed_intervalsFromRecordTimes() throws Exception {
+    String champion = MODEL + "/aliases/champion";
+    String challenger = MODEL + "/aliases/challenger";
+    Instant t1 = Instant.parse("2026-03-01T10:00:00Z");
+    Instant t2 = t1.plusSeconds(3600);
+    Instant t3 = t2.plusSeconds(3600);
+    Instant t4 = t3.plusSeconds(3600);
+    commit(fact(t1, "a1", List.of(champion), V1, "carries-alias", champion));
+    SignedCheckpoint beforeRemoval =
+        commit(
+            fact(t2, "a2", List.of(champion), V2, "carries-alias", champion),
+            fact(t2, "a3", List.of(challenger), V2, "carries-alias", challenger));
+    commit(fact(t3, "a4", List.of(champion), MODEL, "alias-removed", champion));
+    commit(fact(t4, "a5", List.of(champion), V1, "carries-alias", champion));
+
+    AliasHistoryAnswer now = graph.aliasHistory("churn", Optional.empty());
+    assertThat(now.intervals())
+        .extracting(
+            AliasHistoryAnswer.Interval::alias,
+            AliasHistoryAnswer.Interval::version,
+            AliasHistoryAnswer.Interval::from,
+            AliasHistoryAnswer.Interval::until)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(champion, V1, t1, Optional.of(t2)),
+            org.assertj.core.groups.Tuple.tuple(champion, V2, t2, Optional.of(t3)),
+            org.assertj.core.groups.Tuple.tuple(challenger, V2, t2, Optional.empty()),
+            org.assertj.core.groups.Tuple.tuple(champion, V1, t4, Optional.empty()));
+    assertThat(now.intervals().get(1).records()).hasSize(2);
+
+    AliasHistoryAnswer then =
+        graph.aliasHistory(
+            "churn", Optional.of(LineageQuery.AsOf.parse(Long.toString(beforeRemoval.size()))));
+    assertThat(then.intervals())
+        .extracting(AliasHistoryAnswer.Interval::version, AliasHistoryAnswer.Interval::until)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(V1, Optional.of(t2)),
+            org.assertj.core.groups.Tuple.tuple(V2, Optional.empty()),
+            org.assertj.core.groups.Tuple.tuple(V2, Optional.empty()));
+    assertThatThrownBy(() -> graph.aliasHistory("other", Optional.empty()))
+        .isInstanceOf(UnknownNodeException.class);
   }
 
   @Test

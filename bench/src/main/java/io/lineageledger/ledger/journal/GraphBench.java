@@ -102,7 +102,9 @@ public final class GraphBench {
       if (m % 10 == 0) {
         links.add(
             new String[] {
-              SRC + "registered-models/model" + (m % 200) + "/aliases/champion", "points-to", mv(m)
+              mv(m),
+              "carries-alias",
+              SRC + "registered-models/model" + (m % 200) + "/aliases/champion"
             });
       }
     } else {
