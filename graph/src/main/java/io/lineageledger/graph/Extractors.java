@@ -14,6 +14,20 @@ public final class Extractors {
   // prefix:key  (e.g. file:/data/train.csv, sha256:ab…, record:12)
   private static final Pattern PREFIXED = Pattern.compile("([a-z][a-z0-9._-]{0,63}):(.+)");
 
+  // Prefixes that name a type other sources write as a URI collection: `mlflow-run:<id>` (how
+  // runtime evidence names the run it saw in a process's environment) is a run like
+  // `mlflow://<server>/runs/<id>`.
+  private static final java.util.Map<String, String> PREFIX_TYPES =
+      java.util.Map.of("mlflow-run", "runs");
+
+  /**
+   * Types whose key names one entity wherever it is seen (a run id is a UUID, a SHA-256 is the
+   * content): nodes of these types with equal keys are the same entity, and a traversal that
+   * reaches one reaches the others. Keys of other types (a model name and version) are only unique
+   * within their source.
+   */
+  public static final java.util.Set<String> GLOBAL_KEY_TYPES = java.util.Set.of("runs", "sha256");
+
   private Extractors() {}
 
   /** Every subject of a record is a node. */
@@ -69,7 +83,8 @@ public final class Extractors {
     }
     m = PREFIXED.matcher(subject);
     if (m.matches()) {
-      return new GraphElements.Node(subject, m.group(1), m.group(2));
+      return new GraphElements.Node(
+          subject, PREFIX_TYPES.getOrDefault(m.group(1), m.group(1)), m.group(2));
     }
     return new GraphElements.Node(subject, "subject", subject);
   }

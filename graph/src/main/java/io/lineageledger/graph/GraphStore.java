@@ -98,6 +98,34 @@ final class GraphStore {
     return out;
   }
 
+  /**
+   * Other nodes that are the same entity as one of {@code ids}: equal type and key, for {@link
+   * Extractors#GLOBAL_KEY_TYPES}.
+   */
+  static List<String> sameEntities(Connection c, Collection<String> ids, long treeSize)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT o.node FROM graph_nodes n JOIN graph_nodes o"
+                + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.leaf_index < ?"
+                + " WHERE n.node = ANY(?) AND n.leaf_index < ? AND n.type = ANY(?) ORDER BY 1")) {
+      ps.setLong(1, treeSize);
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+      ps.setLong(3, treeSize);
+      ps.setArray(4, c.createArrayOf("text", Extractors.GLOBAL_KEY_TYPES.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The nodes among {@code ids} known at {@code treeSize}. */
   static List<NodeView> nodes(Connection c, Collection<String> ids, long treeSize)
       throws SQLException {

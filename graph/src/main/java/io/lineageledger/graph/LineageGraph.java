@@ -204,6 +204,11 @@ public final class LineageGraph {
       throws SQLException {
     start.forEach(n -> reached.put(n, 0));
     List<String> frontier = new ArrayList<>(start);
+    for (String same : GraphStore.sameEntities(c, start, size)) {
+      if (reached.putIfAbsent(same, 0) == null) {
+        frontier.add(same);
+      }
+    }
     for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
       List<GraphStore.EdgeView> found = new ArrayList<>();
       if (q.direction() != LineageQuery.Direction.UP) {
@@ -225,6 +230,13 @@ public final class LineageGraph {
       }
       for (String n : next) {
         reached.put(n, d);
+      }
+      // The same run or content seen by another source is the same entity: reach it too.
+      for (String same : GraphStore.sameEntities(c, next, size)) {
+        if (!reached.containsKey(same)) {
+          reached.put(same, d);
+          next.add(same);
+        }
       }
       if (reached.size() > MAX_NODES) {
         throw new IllegalArgumentException(

@@ -128,6 +128,35 @@ class LineageGraphIT {
   }
 
   @Test
+  void lineage_runSeenByAnotherSource_isTheSameEntity() throws Exception {
+    firstVersion();
+    commit(
+        fact(
+            "evidence",
+            List.of("mlflow-run:r1", "process:host/42"),
+            "process:host/42",
+            "executed-for",
+            "mlflow-run:r1",
+            "sha256:abcd",
+            "read-by",
+            "process:host/42"));
+    LineageAnswer up = graph.lineage(query(LineageQuery.Start.node(V1), "up", 4));
+    assertThat(up.nodes())
+        .extracting(LineageAnswer.Node::id)
+        .contains(RUN, "mlflow-run:r1", "process:host/42", "sha256:abcd", DATASET);
+    assertThat(up.nodes())
+        .filteredOn(n -> n.id().equals("mlflow-run:r1"))
+        .extracting(LineageAnswer.Node::type, LineageAnswer.Node::distance)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("runs", 1));
+    // Model-version keys are only unique within a source: no such merging for them.
+    commit(fact("other-server", List.of("mlflow://staging/model-versions/churn/1")));
+    LineageAnswer v1 = graph.lineage(query(LineageQuery.Start.node(V1), "both", 1));
+    assertThat(v1.nodes())
+        .extracting(LineageAnswer.Node::id)
+        .doesNotContain("mlflow://staging/model-versions/churn/1");
+  }
+
+  @Test
   void lineage_asOfEarlierCheckpoint_omitsWhatWasRegisteredLater() throws Exception {
     SignedCheckpoint before = firstVersion();
     commit(fact("v2", List.of(V2, RUN), RUN, "produced", V2));
