@@ -89,7 +89,7 @@ final class ApiVerticle extends VerticleBase {
                       new Health(vertx, db, logRunner, Duration.ofSeconds(2)),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog),
-                      new GraphHandlers(vertx, graph),
+                      new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles());
               var router =

@@ -1,6 +1,7 @@
 package io.lineageledger.api;
 
 import io.lineageledger.graph.AliasHistoryAnswer;
+import io.lineageledger.graph.CrossCheckJson;
 import io.lineageledger.graph.LineageAnswer;
 import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.graph.LineageQuery;
@@ -10,16 +11,43 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /** Lineage questions over the graph, answered from one signed checkpoint. */
 final class GraphHandlers {
   private final Vertx vertx;
   private final LineageGraph graph;
+  private final List<String> datasetPrefixes;
 
-  GraphHandlers(Vertx vertx, LineageGraph graph) {
+  GraphHandlers(Vertx vertx, LineageGraph graph, List<String> datasetPrefixes) {
     this.vertx = vertx;
     this.graph = graph;
+    this.datasetPrefixes = datasetPrefixes;
+  }
+
+  /** {@code /api/v1/runs/{runId}/cross-check}: declared versus observed, journaled. */
+  void crossCheck(RoutingContext rc) {
+    String runId = rc.pathParam("runId");
+    Optional<LineageQuery.AsOf> asOf =
+        Optional.ofNullable(rc.queryParams().get("asOf")).map(LineageQuery.AsOf::parse);
+    Problems.blocking(
+        vertx,
+        rc,
+        () -> graph.crossCheck(runId, asOf, datasetPrefixes),
+        a ->
+            AdminHandlers.json(
+                rc,
+                200,
+                new JsonObject()
+                    .put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()))
+                    .put("runId", a.runId())
+                    .put("captureComplete", a.captureComplete())
+                    .put("declaredRecords", new JsonArray(a.declaredRecords()))
+                    .put("observedRecords", new JsonArray(a.observedRecords()))
+                    .put(
+                        "findings", new JsonArray(CrossCheckJson.findings(a.findings()).toString()))
+                    .put("journaledAs", a.journaledAs())));
   }
 
   /** {@code /api/v1/lineage?node=<subject>}: from any node by its id. */

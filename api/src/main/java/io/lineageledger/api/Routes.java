@@ -120,6 +120,13 @@ final class Routes {
             h.graph()::runLineage),
         new Endpoint(
             HttpMethod.GET,
+            "/api/v1/runs/{runId}/cross-check",
+            "getRunCrossCheck",
+            READERS,
+            false,
+            h.graph()::crossCheck),
+        new Endpoint(
+            HttpMethod.GET,
             "/api/v1/datasets/{digest}/lineage",
             "getDatasetLineage",
             READERS,

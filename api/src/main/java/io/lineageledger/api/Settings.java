@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -29,7 +30,8 @@ record Settings(
     Path dataDir,
     DatabaseSettings database,
     Duration accessLogFlush,
-    LogSettings log) {
+    LogSettings log,
+    List<String> crossCheckDatasetPrefixes) {
 
   /**
    * The journal's settings.
@@ -134,7 +136,28 @@ record Settings(
         dataDir,
         db,
         Duration.ofMillis(flush),
-        log);
+        log,
+        datasetPrefixes(v));
+  }
+
+  private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
+    Sourced s = v.get(ConfigKey.CROSS_CHECK_DATASET_PREFIXES);
+    List<String> out = new java.util.ArrayList<>();
+    for (String p : s.value().split(",")) {
+      String t = p.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (!t.startsWith("/")) {
+        throw invalid(
+            ConfigKey.CROSS_CHECK_DATASET_PREFIXES,
+            s.source(),
+            t,
+            "comma-separated absolute paths such as /data,/datasets");
+      }
+      out.add(t);
+    }
+    return List.copyOf(out);
   }
 
   private static void checkJdbcUrl(String url, String source) {

@@ -200,6 +200,65 @@ class GraphApiIT {
   }
 
   @Test
+  void runCrossCheck_declaredReadAndUndeclaredRead_findingsJournaled() throws Exception {
+    JsonObject declared =
+        new JsonObject()
+            .put("source", "mlflow:prod")
+            .put("kind", "mlflow.dataset_input")
+            .put("sourceRef", "runs/cc1/dataset-inputs/train")
+            .put("observedAt", "2026-01-01T00:00:00Z")
+            .put("subjects", new JsonArray().add("mlflow://prod/runs/cc1"))
+            .put(
+                "payload",
+                new JsonObject()
+                    .put("name", "train")
+                    .put("digest", "d1df6b9d")
+                    .put("source", "{\"uri\": \"file:///data/cc1/train.csv\"}"));
+    JsonObject observed =
+        new JsonObject()
+            .put("source", "ebpf")
+            .put("kind", "ebpf.process")
+            .put("sourceRef", "w1/cc1")
+            .put("observedAt", "2026-01-01T00:00:00Z")
+            .put("subjects", new JsonArray().add("mlflow-run:cc1"))
+            .put(
+                "payload",
+                new JsonObject()
+                    .put("eventsLost", 0)
+                    .put("updatesLost", 0)
+                    .put(
+                        "files",
+                        new JsonArray()
+                            .add(
+                                new JsonObject()
+                                    .put("path", "/data/cc1/train.csv")
+                                    .put("bytesRead", 10))
+                            .add(
+                                new JsonObject()
+                                    .put("path", "/data/cc1/other.csv")
+                                    .put("bytesRead", 5))));
+    long last = 0;
+    for (JsonObject body : new JsonObject[] {declared, observed}) {
+      HttpResponse<String> r =
+          service.send("POST", "/api/v1/records", client.ingestKey, body.encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      last = new JsonObject(r.body()).getLong("id");
+    }
+    client.awaitProof(last);
+    HttpResponse<String> r = service.get("/api/v1/runs/cc1/cross-check", client.auditorKey);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject a = new JsonObject(r.body());
+    JsonArray findings = a.getJsonArray("findings");
+    assertThat(findings.getJsonObject(0).getString("status")).isEqualTo("corroborated");
+    assertThat(findings.getJsonObject(0).getString("matchedBy")).isEqualTo("path");
+    assertThat(findings.getJsonObject(1).getString("status")).isEqualTo("observed-not-declared");
+    JsonObject journaled =
+        new JsonObject(
+            service.get("/api/v1/records/" + a.getLong("journaledAs"), client.auditorKey).body());
+    assertThat(journaled.getString("kind")).isEqualTo("lineage.cross_check");
+  }
+
+  @Test
   void runLineage_pagedOneNodeAtATime_cursorCoversAll() throws Exception {
     lineage("/api/v1/runs/r%201/lineage?direction=both");
     String path = "/api/v1/runs/r%201/lineage?direction=both&limit=1";

@@ -77,6 +77,26 @@ final class GraphStore {
     return out;
   }
 
+  /** Records that mention a node of this type and key, below {@code treeSize}. */
+  static List<Long> recordsMentioning(Connection c, String type, String key, long treeSize)
+      throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT record_seq FROM graph_nodes WHERE type = ? AND key = ?"
+                + " AND leaf_index < ? ORDER BY 1")) {
+      ps.setString(1, type);
+      ps.setString(2, key);
+      ps.setLong(3, treeSize);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Dataset nodes with content digest {@code digest} known at {@code treeSize}. */
   static List<String> datasetsByDigest(Connection c, String digest, long treeSize)
       throws SQLException {

@@ -157,6 +157,63 @@ public final class LineageGraph {
     }
   }
 
+  /** Kind of the record that journals a cross-check answer. */
+  public static final String CROSS_CHECK_KIND = "lineage.cross_check";
+
+  /**
+   * Declared versus observed for a run, as of a checkpoint; the answer is journaled (once per run
+   * and checkpoint: asking again returns the same record).
+   *
+   * @param runId the MLflow run id
+   * @param datasetPrefixes paths under which a file read that no declaration names is reported
+   * @throws UnknownNodeException when no record mentions the run at that checkpoint
+   */
+  public CrossCheckAnswer crossCheck(
+      String runId, Optional<LineageQuery.AsOf> asOf, List<String> datasetPrefixes)
+      throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
+    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException("run " + runId, 0);
+    }
+    long size = cp.get().size();
+    coverUpTo(size);
+    List<Long> ids;
+    try (Connection c = db.getConnection()) {
+      ids = GraphStore.recordsMentioning(c, "runs", runId, size);
+    }
+    List<StoredRecord> records =
+        log.journal().records(ids).stream()
+            .filter(r -> !r.kind().equals(CROSS_CHECK_KIND))
+            .toList();
+    if (records.isEmpty()) {
+      throw new UnknownNodeException("run " + runId, size);
+    }
+    CrossCheck.Result r = CrossCheck.compare(records, datasetPrefixes);
+    com.fasterxml.jackson.databind.node.ObjectNode payload =
+        CrossCheckJson.payload(runId, size, r, datasetPrefixes);
+    // Deterministic for one run and checkpoint (time = the checkpoint's), so asking again is an
+    // idempotent re-append of the same fact.
+    long id =
+        log.journal()
+            .append(
+                io.lineageledger.ledger.journal.Record.of(
+                    io.lineageledger.ledger.journal.Journal.SELF_SOURCE,
+                    CROSS_CHECK_KIND,
+                    "cross-check/v1/runs/" + runId + "@" + size,
+                    cp.get().signedAt(),
+                    List.of("mlflow-run:" + runId),
+                    payload))
+            .id();
+    return new CrossCheckAnswer(
+        cp.get(),
+        runId,
+        r.findings(),
+        r.declaredRecords(),
+        r.observedRecords(),
+        r.captureComplete(),
+        id);
+  }
+
   private Optional<SignedCheckpoint> checkpointAsOf(Optional<LineageQuery.AsOf> asOf)
       throws SQLException {
     if (asOf.isEmpty()) {
