@@ -57,65 +57,74 @@ final class GraphStore {
     }
   }
 
-  /** Node ids of the given type and key known at {@code treeSize}. */
-  static List<String> nodesByKey(Connection c, String type, String key, long treeSize)
+  /** Binds a statement's parameters. */
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Maps the current row. */
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> List<T> query(Connection c, String sql, Binder binder, Row<T> row)
       throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT DISTINCT node FROM graph_nodes WHERE type = ? AND key = ? AND leaf_index < ?"
-                + " ORDER BY node")) {
-      ps.setString(1, type);
-      ps.setString(2, key);
-      ps.setLong(3, treeSize);
+    List<T> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          out.add(row.map(rs));
         }
       }
     }
     return out;
+  }
+
+  /** Node ids of the given type and key known at {@code treeSize}. */
+  static List<String> nodesByKey(Connection c, String type, String key, long treeSize)
+      throws SQLException {
+    return query(
+        c,
+        "SELECT DISTINCT node FROM graph_nodes WHERE type = ? AND key = ? AND leaf_index < ?"
+            + " ORDER BY node",
+        ps -> {
+          ps.setString(1, type);
+          ps.setString(2, key);
+          ps.setLong(3, treeSize);
+        },
+        rs -> rs.getString(1));
   }
 
   /** Records that mention a node of this type and key, below {@code treeSize}. */
   static List<Long> recordsMentioning(Connection c, String type, String key, long treeSize)
       throws SQLException {
-    List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT DISTINCT record_seq FROM graph_nodes WHERE type = ? AND key = ?"
-                + " AND leaf_index < ? ORDER BY 1")) {
-      ps.setString(1, type);
-      ps.setString(2, key);
-      ps.setLong(3, treeSize);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getLong(1));
-        }
-      }
-    }
-    return out;
+    return query(
+        c,
+        "SELECT DISTINCT record_seq FROM graph_nodes WHERE type = ? AND key = ?"
+            + " AND leaf_index < ? ORDER BY 1",
+        ps -> {
+          ps.setString(1, type);
+          ps.setString(2, key);
+          ps.setLong(3, treeSize);
+        },
+        rs -> rs.getLong(1));
   }
 
   /** Dataset nodes with content digest {@code digest} known at {@code treeSize}. */
   static List<String> datasetsByDigest(Connection c, String digest, long treeSize)
       throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT DISTINCT node FROM graph_nodes WHERE leaf_index < ? AND ((type = 'datasets'"
-                + " AND key LIKE '%@' || ?) OR (type = 'sha256' AND key = ?)) ORDER BY node")) {
-      ps.setLong(1, treeSize);
-      // The digest pattern (LineageQuery.Start) admits no LIKE wildcards.
-      ps.setString(2, digest);
-      ps.setString(3, digest);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    // The digest pattern (LineageQuery.Start) admits no LIKE wildcards.
+    return query(
+        c,
+        "SELECT DISTINCT node FROM graph_nodes WHERE leaf_index < ? AND ((type = 'datasets'"
+            + " AND key LIKE '%@' || ?) OR (type = 'sha256' AND key = ?)) ORDER BY node",
+        ps -> {
+          ps.setLong(1, treeSize);
+          ps.setString(2, digest);
+          ps.setString(3, digest);
+        },
+        rs -> rs.getString(1));
   }
 
   /**
@@ -124,55 +133,45 @@ final class GraphStore {
    */
   static List<String> sameEntities(Connection c, Collection<String> ids, long treeSize)
       throws SQLException {
-    List<String> out = new ArrayList<>();
     if (ids.isEmpty()) {
-      return out;
+      return new ArrayList<>();
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT DISTINCT o.node FROM graph_nodes n JOIN graph_nodes o"
-                + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.leaf_index < ?"
-                + " WHERE n.node = ANY(?) AND n.leaf_index < ? AND n.type = ANY(?) ORDER BY 1")) {
-      ps.setLong(1, treeSize);
-      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-      ps.setLong(3, treeSize);
-      ps.setArray(4, c.createArrayOf("text", Extractors.GLOBAL_KEY_TYPES.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return query(
+        c,
+        "SELECT DISTINCT o.node FROM graph_nodes n JOIN graph_nodes o"
+            + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.leaf_index < ?"
+            + " WHERE n.node = ANY(?) AND n.leaf_index < ? AND n.type = ANY(?) ORDER BY 1",
+        ps -> {
+          ps.setLong(1, treeSize);
+          ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+          ps.setLong(3, treeSize);
+          ps.setArray(4, c.createArrayOf("text", Extractors.GLOBAL_KEY_TYPES.toArray()));
+        },
+        rs -> rs.getString(1));
   }
 
   /** The nodes among {@code ids} known at {@code treeSize}. */
   static List<NodeView> nodes(Connection c, Collection<String> ids, long treeSize)
       throws SQLException {
-    List<NodeView> out = new ArrayList<>();
     if (ids.isEmpty()) {
-      return out;
+      return new ArrayList<>();
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT node, min(type), min(key), count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
-                + CITED_PER_ELEMENT
-                + "] FROM graph_nodes WHERE node = ANY(?) AND leaf_index < ? GROUP BY node")) {
-      ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-      ps.setLong(2, treeSize);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new NodeView(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  longs(rs.getArray(5))));
-        }
-      }
-    }
-    return out;
+    return query(
+        c,
+        "SELECT node, min(type), min(key), count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
+            + CITED_PER_ELEMENT
+            + "] FROM graph_nodes WHERE node = ANY(?) AND leaf_index < ? GROUP BY node",
+        ps -> {
+          ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+          ps.setLong(2, treeSize);
+        },
+        rs ->
+            new NodeView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                longs(rs.getArray(5))));
   }
 
   /**
@@ -182,33 +181,27 @@ final class GraphStore {
   static List<EdgeView> edges(
       Connection c, Collection<String> frontier, boolean outgoing, long treeSize)
       throws SQLException {
-    List<EdgeView> out = new ArrayList<>();
     if (frontier.isEmpty()) {
-      return out;
+      return new ArrayList<>();
     }
-    String end = outgoing ? "from_node" : "to_node";
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT from_node, rel, to_node, count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
-                + CITED_PER_ELEMENT
-                + "] FROM graph_edges WHERE "
-                + end
-                + " = ANY(?) AND leaf_index < ? GROUP BY from_node, rel, to_node")) {
-      ps.setArray(1, c.createArrayOf("text", frontier.toArray()));
-      ps.setLong(2, treeSize);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new EdgeView(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  longs(rs.getArray(5))));
-        }
-      }
-    }
-    return out;
+    return query(
+        c,
+        "SELECT from_node, rel, to_node, count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
+            + CITED_PER_ELEMENT
+            + "] FROM graph_edges WHERE "
+            + (outgoing ? "from_node" : "to_node")
+            + " = ANY(?) AND leaf_index < ? GROUP BY from_node, rel, to_node",
+        ps -> {
+          ps.setArray(1, c.createArrayOf("text", frontier.toArray()));
+          ps.setLong(2, treeSize);
+        },
+        rs ->
+            new EdgeView(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                longs(rs.getArray(5))));
   }
 
   private static List<Long> longs(Array a) throws SQLException {

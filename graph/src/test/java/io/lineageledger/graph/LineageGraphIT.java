@@ -92,14 +92,25 @@ class LineageGraphIT {
   }
 
   private LineageQuery query(LineageQuery.Start start, String dir, int depth) {
+    return query(start, dir, depth, null, false, LineageQuery.DEFAULT_LIMIT, null);
+  }
+
+  private static LineageQuery query(
+      LineageQuery.Start start,
+      String dir,
+      int depth,
+      String asOf,
+      boolean proofs,
+      int limit,
+      String cursor) {
     return new LineageQuery(
         start,
         LineageQuery.Direction.parse(dir),
         depth,
-        Optional.empty(),
-        false,
-        LineageQuery.DEFAULT_LIMIT,
-        Optional.empty());
+        Optional.ofNullable(asOf).map(LineageQuery.AsOf::parse),
+        proofs,
+        limit,
+        Optional.ofNullable(cursor));
   }
 
   @Test
@@ -161,14 +172,14 @@ class LineageGraphIT {
     SignedCheckpoint before = firstVersion();
     commit(fact("v2", List.of(V2, RUN), RUN, "produced", V2));
     LineageQuery asOfBefore =
-        new LineageQuery(
+        query(
             LineageQuery.Start.node(DATASET),
-            LineageQuery.Direction.DOWN,
+            "down",
             3,
-            Optional.of(LineageQuery.AsOf.parse(Long.toString(before.size()))),
+            Long.toString(before.size()),
             false,
             100,
-            Optional.empty());
+            null);
     LineageAnswer then = graph.lineage(asOfBefore);
     LineageAnswer now = graph.lineage(query(LineageQuery.Start.node(DATASET), "down", 3));
     assertThat(then.checkpoint().size()).isEqualTo(before.size());
@@ -177,28 +188,28 @@ class LineageGraphIT {
     assertThatThrownBy(
             () ->
                 graph.lineage(
-                    new LineageQuery(
+                    query(
                         LineageQuery.Start.node(V2),
-                        LineageQuery.Direction.UP,
+                        "up",
                         1,
-                        Optional.of(LineageQuery.AsOf.parse(Long.toString(before.size()))),
+                        Long.toString(before.size()),
                         false,
                         10,
-                        Optional.empty())))
+                        null)))
         .isInstanceOf(UnknownNodeException.class)
         .hasMessageContaining(V2);
     // By time: a timestamp before any checkpoint knows nothing.
     assertThatThrownBy(
             () ->
                 graph.lineage(
-                    new LineageQuery(
+                    query(
                         LineageQuery.Start.node(DATASET),
-                        LineageQuery.Direction.DOWN,
+                        "down",
                         1,
-                        Optional.of(LineageQuery.AsOf.parse("2000-01-01T00:00:00Z")),
+                        "2000-01-01T00:00:00Z",
                         false,
                         10,
-                        Optional.empty())))
+                        null)))
         .isInstanceOf(UnknownNodeException.class);
   }
 
@@ -207,15 +218,7 @@ class LineageGraphIT {
     firstVersion();
     commit(fact("v2", List.of(V2, RUN), RUN, "produced", V2));
     LineageAnswer a =
-        graph.lineage(
-            new LineageQuery(
-                LineageQuery.Start.node(DATASET),
-                LineageQuery.Direction.DOWN,
-                3,
-                Optional.empty(),
-                true,
-                100,
-                Optional.empty()));
+        graph.lineage(query(LineageQuery.Start.node(DATASET), "down", 3, null, true, 100, null));
     assertThat(a.records()).hasSize(3);
     for (LineageAnswer.CitedRecord c : a.records()) {
       var p = c.proof().orElseThrow();
@@ -249,14 +252,14 @@ class LineageGraphIT {
     do {
       LineageAnswer page =
           graph.lineage(
-              new LineageQuery(
+              query(
                   LineageQuery.Start.node(DATASET),
-                  LineageQuery.Direction.BOTH,
+                  "both",
                   5,
-                  Optional.empty(),
+                  null,
                   false,
                   2,
-                  cursor));
+                  cursor.orElse(null)));
       assertThat(page.nodes()).hasSizeLessThanOrEqualTo(2);
       page.nodes().forEach(n -> seen.add(n.id()));
       total = page.totalNodes();
@@ -273,14 +276,7 @@ class LineageGraphIT {
     assertThatThrownBy(
             () ->
                 graph.lineage(
-                    new LineageQuery(
-                        LineageQuery.Start.node(DATASET),
-                        LineageQuery.Direction.BOTH,
-                        5,
-                        Optional.empty(),
-                        false,
-                        2,
-                        Optional.of(foreign))))
+                    query(LineageQuery.Start.node(DATASET), "both", 5, null, false, 2, foreign)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cursor");
     assertThatThrownBy(() -> query(LineageQuery.Start.node(DATASET), "both", 11))
