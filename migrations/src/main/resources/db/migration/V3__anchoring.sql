@@ -18,9 +18,11 @@ CREATE TABLE anchors (
   PRIMARY KEY (backend, origin, tree_size)
 );
 
--- The embedded anchor's world state: AnchorContract's keys, each written once by one block.
+-- The embedded anchor's world state: AnchorContract's keys, each written once by one block. The
+-- contract reads key ranges in byte order (as Fabric's state database does): collation "C" makes the
+-- primary-key index serve those ranges.
 CREATE TABLE anchor_state (
-  key              text          PRIMARY KEY,
+  key              text          COLLATE "C" PRIMARY KEY,
   value            bytea         NOT NULL,
   block_number     bigint        NOT NULL CHECK (block_number >= 0)
 );

@@ -110,7 +110,10 @@ public final class Anchorer {
               || e.error().orElse(null) == AnchorError.INCONSISTENT)) {
         reconcile = true;
       }
-      fail(e.kind() + ": " + e.getMessage(), e);
+      // An unreachable ledger is expected operation (the journal goes on): no stack trace.
+      fail(
+          e.kind() + ": " + e.getMessage(),
+          e.kind() == AnchorException.Kind.UNAVAILABLE ? null : e);
     } catch (Exception e) {
       fail(e.toString(), e);
     }
@@ -120,7 +123,11 @@ public final class Anchorer {
 
   private void fail(String message, Exception e) {
     if (!message.equals(lastError)) {
-      log.warn("anchoring on {} failed: {}", anchor.backend(), message, e);
+      if (e == null) {
+        log.warn("anchoring on {} failed: {}", anchor.backend(), message);
+      } else {
+        log.warn("anchoring on {} failed: {}", anchor.backend(), message, e);
+      }
     }
     lastError = message;
     lastErrorAt = clock.instant();

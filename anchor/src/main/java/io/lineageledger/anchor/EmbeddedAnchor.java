@@ -51,6 +51,7 @@ public final class EmbeddedAnchor implements Anchor {
   private final NoteSigner blockSigner;
   private final Clock clock;
   private final LocalIdentity identity;
+  private final byte[] creator;
   private final LocalTransactions transactions;
   private final SecureRandom random = new SecureRandom();
 
@@ -60,6 +61,7 @@ public final class EmbeddedAnchor implements Anchor {
     this.clock = clock;
     this.identity =
         LocalIdentity.generate(MSP, "lineage-ledger-service", Map.of(), clock.instant());
+    this.creator = identity.serialized();
     this.transactions =
         new LocalTransactions(new AnchorContract(new AdminPolicy(Set.of(MSP)), 100));
   }
@@ -164,7 +166,6 @@ public final class EmbeddedAnchor implements Anchor {
     byte[] nonce = new byte[24];
     random.nextBytes(nonce);
     // Fabric's own tx id rule: hex(SHA-256(nonce || creator)).
-    byte[] creator = identity.serialized();
     String txId = HexFormat.of().formatHex(AnchorBlock.sha256(nonce, creator));
     // PostgreSQL keeps microseconds; the stored timestamp must equal the one the contract saw.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -282,6 +283,7 @@ public final class EmbeddedAnchor implements Anchor {
         private String after = null;
         private boolean exhausted;
         private int next;
+        private int pageSize = 4;
 
         @Override
         public boolean hasNext() {
@@ -307,9 +309,11 @@ public final class EmbeddedAnchor implements Anchor {
           page.clear();
           next = 0;
           String sql =
-              "SELECT key, value FROM anchor_state WHERE key COLLATE \"C\" "
+              // The column's collation is "C" (V3): byte order, served by the primary key.
+              "SELECT key, value FROM anchor_state WHERE key "
                   + (after == null ? ">=" : ">")
-                  + " ? AND key COLLATE \"C\" < ? ORDER BY key COLLATE \"C\" LIMIT 128";
+                  + " ? AND key < ? ORDER BY key LIMIT "
+                  + pageSize;
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, after == null ? start : after);
             ps.setString(2, end);
@@ -321,9 +325,11 @@ public final class EmbeddedAnchor implements Anchor {
           } catch (SQLException e) {
             throw new IllegalStateException("reading anchor state: " + e.getMessage(), e);
           }
-          if (page.size() < 128) {
+          if (page.size() < pageSize) {
             exhausted = true;
           }
+          // The contract often reads only the first entry (the newest anchor): start small.
+          pageSize = Math.min(pageSize * 4, 256);
           if (!page.isEmpty()) {
             after = page.get(page.size() - 1).getKey();
           }
