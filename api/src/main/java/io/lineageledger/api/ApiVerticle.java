@@ -48,8 +48,10 @@ final class ApiVerticle extends VerticleBase {
   private AccessLog accessLog;
   private TransparencyLog transparencyLog;
   private LogRunner logRunner;
+  private Anchoring anchoring;
   private HttpServer server;
   private Secret bootstrapKey;
+  private NoteSigner signer;
 
   ApiVerticle(Optional<Path> configFile, Map<String, String> env, Clock clock, PrintStream out) {
     this.configFile = configFile;
@@ -84,11 +86,14 @@ final class ApiVerticle extends VerticleBase {
               logRunner =
                   new LogRunner(
                       vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
+              anchoring =
+                  Anchoring.start(
+                      vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
               Routes.Handlers handlers =
                   new Routes.Handlers(
-                      new Health(vertx, db, logRunner, Duration.ofSeconds(2)),
+                      new Health(vertx, db, logRunner, Duration.ofSeconds(2), anchoring),
                       new AdminHandlers(vertx, keys, db.dataSource()),
-                      new LogHandlers(vertx, transparencyLog),
+                      new LogHandlers(vertx, transparencyLog, anchoring),
                       new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles());
@@ -125,8 +130,7 @@ final class ApiVerticle extends VerticleBase {
   }
 
   private TransparencyLog openLog() throws IOException {
-    NoteSigner signer =
-        SigningKeys.loadOrCreate(settings.log().signingKeyFile(), settings.log().origin());
+    signer = SigningKeys.loadOrCreate(settings.log().signingKeyFile(), settings.log().origin());
     transparencyLog =
         new TransparencyLog(
             db.dataSource(),
@@ -198,6 +202,9 @@ final class ApiVerticle extends VerticleBase {
     if (logRunner != null) {
       logRunner.close();
     }
+    if (anchoring != null) {
+      anchoring.close();
+    }
     if (transparencyLog != null) {
       transparencyLog.close();
     }
@@ -219,6 +226,7 @@ final class ApiVerticle extends VerticleBase {
     return drained
         .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.flush())
         .eventually(() -> logRunner == null ? Future.succeededFuture() : logRunner.drain())
+        .eventually(() -> anchoring == null ? Future.succeededFuture() : anchoring.drain())
         .eventually(
             () ->
                 vertx.executeBlocking(
@@ -228,6 +236,9 @@ final class ApiVerticle extends VerticleBase {
                       }
                       if (logRunner != null) {
                         logRunner.close();
+                      }
+                      if (anchoring != null) {
+                        anchoring.close();
                       }
                       if (transparencyLog != null) {
                         transparencyLog.close();

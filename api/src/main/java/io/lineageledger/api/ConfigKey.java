@@ -76,6 +76,72 @@ enum ConfigKey {
       "accessLog.flushMillis",
       "200",
       "how often buffered access-log rows are written, 10..10000 ms",
+      false),
+  // Anchoring (issue 4).
+  ANCHOR_BACKEND(
+      "anchor.backend",
+      "embedded",
+      "where checkpoints are anchored: embedded (in this service's database; tamper-evident, not independent), fabric, or off",
+      false),
+  ANCHOR_INTERVAL_SECONDS(
+      "anchor.intervalSeconds",
+      "10",
+      "anchor the newest checkpoint at least this often while the log grows, 0..86400 s",
+      false),
+  ANCHOR_EVERY_ENTRIES(
+      "anchor.everyEntries",
+      "10000",
+      "or as soon as this many entries were added since the last anchor, 1..100000000",
+      false),
+  ANCHOR_CHECK_MILLIS(
+      "anchor.checkMillis",
+      "250",
+      "how often the anchorer checks whether an anchor is due, 10..60000 ms",
+      false),
+  FABRIC_PEER_ENDPOINT(
+      "fabric.peerEndpoint", "", "Fabric Gateway peer as host:port (anchor.backend=fabric)", false),
+  FABRIC_TLS_CA_FILE(
+      "fabric.tlsCaFile",
+      "",
+      "PEM CA certificate of the peer's TLS; empty = plaintext (tests only)",
+      false),
+  FABRIC_SERVER_NAME_OVERRIDE(
+      "fabric.serverNameOverride",
+      "",
+      "TLS host name to expect from the peer when it differs from the endpoint's host",
+      false),
+  FABRIC_MSP_ID("fabric.mspId", "", "MSP id of the service's Fabric identity", false),
+  FABRIC_CERT_FILE("fabric.certFile", "", "PEM X.509 certificate of the service's identity", false),
+  FABRIC_KEY_FILE(
+      "fabric.keyFile", "", "PEM private key of the service's identity (never logged)", false),
+  FABRIC_CHANNEL("fabric.channel", "lineage", "channel the anchoring chaincode runs on", false),
+  FABRIC_CHAINCODE("fabric.chaincode", "lineage-anchor", "name of the anchoring chaincode", false),
+  FABRIC_EVALUATE_TIMEOUT_SECONDS(
+      "fabric.evaluateTimeoutSeconds",
+      "5",
+      "deadline of an evaluate (query) call, 1..300 s",
+      false),
+  FABRIC_ENDORSE_TIMEOUT_SECONDS(
+      "fabric.endorseTimeoutSeconds", "15", "deadline of an endorse call, 1..300 s", false),
+  FABRIC_SUBMIT_TIMEOUT_SECONDS(
+      "fabric.submitTimeoutSeconds",
+      "5",
+      "deadline of a submit (to ordering) call, 1..300 s",
+      false),
+  FABRIC_COMMIT_STATUS_TIMEOUT_SECONDS(
+      "fabric.commitStatusTimeoutSeconds",
+      "60",
+      "deadline of waiting for a transaction's commit status, 1..600 s",
+      false),
+  FABRIC_MAX_ATTEMPTS(
+      "fabric.maxAttempts",
+      "5",
+      "attempts per anchor on UNAVAILABLE, DEADLINE_EXCEEDED or MVCC_READ_CONFLICT, 1..20",
+      false),
+  FABRIC_RETRY_BACKOFF_MILLIS(
+      "fabric.retryBackoffMillis",
+      "500",
+      "first retry delay, doubled per attempt, 1..60000 ms",
       false);
 
   final String key;

@@ -16,12 +16,22 @@ final class Health {
   private final Database db;
   private final LogRunner log;
   private final Duration timeout;
+  private final Anchoring anchoring;
 
   Health(Vertx vertx, Database db, LogRunner log, Duration timeout) {
+    this(vertx, db, log, timeout, null);
+  }
+
+  /**
+   * @param anchoring reported as the {@code anchor} check (lag in entries and seconds, last error);
+   *     a lagging anchor does not make the service DOWN: journaling goes on without it
+   */
+  Health(Vertx vertx, Database db, LogRunner log, Duration timeout, Anchoring anchoring) {
     this.vertx = vertx;
     this.db = db;
     this.log = log;
     this.timeout = timeout;
+    this.anchoring = anchoring;
   }
 
   void handle(RoutingContext rc) {
@@ -51,12 +61,13 @@ final class Health {
               boolean up =
                   "UP".equals(database.getString("status"))
                       && "UP".equals(journal.getString("status"));
+              JsonObject checks =
+                  new JsonObject().put("database", database).put("journal", journal);
+              if (anchoring != null) {
+                checks.put("anchor", anchoring.health());
+              }
               JsonObject body =
-                  new JsonObject()
-                      .put("status", up ? "UP" : "DOWN")
-                      .put(
-                          "checks",
-                          new JsonObject().put("database", database).put("journal", journal));
+                  new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);
               AdminHandlers.json(rc, up ? 200 : 503, body);
             });
   }

@@ -36,10 +36,17 @@ final class LogHandlers {
 
   private final Vertx vertx;
   private final TransparencyLog log;
+  private final Anchoring anchoring;
 
   LogHandlers(Vertx vertx, TransparencyLog log) {
+    this(vertx, log, null);
+  }
+
+  /** With {@code anchoring}, proof answers name their anchor and verify audits the anchors. */
+  LogHandlers(Vertx vertx, TransparencyLog log, Anchoring anchoring) {
     this.vertx = vertx;
     this.log = log;
+    this.anchoring = anchoring;
   }
 
   void appendRecord(RoutingContext rc) {
@@ -130,7 +137,17 @@ final class LogHandlers {
     String ts = rc.queryParams().get("treeSize");
     OptionalLong treeSize = ts == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(ts));
     blocking(
-        rc, () -> log.inclusionProof(id, treeSize), p -> AdminHandlers.json(rc, 200, proofJson(p)));
+        rc,
+        () -> {
+          InclusionProof p = log.inclusionProof(id, treeSize);
+          JsonObject out = proofJson(p);
+          if (anchoring != null) {
+            // The smallest anchored checkpoint that contains the record's leaf.
+            out.put("anchor", anchoring.covering(p.leafIndex() + 1));
+          }
+          return out;
+        },
+        out -> AdminHandlers.json(rc, 200, out));
   }
 
   static JsonObject proofJson(InclusionProof p) {
@@ -188,12 +205,18 @@ final class LogHandlers {
     long to = Long.parseLong(rc.queryParams().get("to"));
     blocking(
         rc,
-        () -> log.consistencyProof(from, to),
-        proof ->
-            AdminHandlers.json(
-                rc,
-                200,
-                new JsonObject().put("from", from).put("to", to).put("hashes", hashes(proof))));
+        () -> {
+          JsonObject out =
+              new JsonObject()
+                  .put("from", from)
+                  .put("to", to)
+                  .put("hashes", hashes(log.consistencyProof(from, to)));
+          if (anchoring != null) {
+            out.put("anchor", anchoring.covering(to));
+          }
+          return out;
+        },
+        out -> AdminHandlers.json(rc, 200, out));
   }
 
   /** Streams NDJSON: progress lines, one line per mismatch, and a final summary. */
@@ -211,25 +234,37 @@ final class LogHandlers {
                     resp.write(line.encode() + "\n");
                   }
                 });
+    int[] anchorFindings = {0, 0};
     vertx
         .executeBlocking(
-            () ->
-                log.verify(
-                    new Verifier.Listener() {
-                      @Override
-                      public void progress(long checked, long total) {
-                        emit.accept(
-                            new JsonObject()
-                                .put("type", "progress")
-                                .put("checked", checked)
-                                .put("total", total));
-                      }
+            () -> {
+              Verifier.Report report =
+                  log.verify(
+                      new Verifier.Listener() {
+                        @Override
+                        public void progress(long checked, long total) {
+                          emit.accept(
+                              new JsonObject()
+                                  .put("type", "progress")
+                                  .put("checked", checked)
+                                  .put("total", total));
+                        }
 
-                      @Override
-                      public void mismatch(Verifier.Mismatch m) {
-                        emit.accept(mismatchJson(m));
-                      }
-                    }),
+                        @Override
+                        public void mismatch(Verifier.Mismatch m) {
+                          emit.accept(mismatchJson(m));
+                        }
+                      });
+              if (anchoring != null) {
+                var audit = anchoring.audit();
+                if (audit.isPresent()) {
+                  audit.get().findings().forEach(f -> emit.accept(Anchoring.findingJson(f)));
+                  anchorFindings[0] = audit.get().anchors();
+                  anchorFindings[1] = audit.get().findings().size();
+                }
+              }
+              return report;
+            },
             false)
         .onComplete(
             ar ->
@@ -245,11 +280,12 @@ final class LogHandlers {
                       } else {
                         Verifier.Report r = ar.result();
                         summary
-                            .put("ok", r.ok())
+                            .put("ok", r.ok() && anchorFindings[1] == 0)
                             .put("leaves", r.leaves())
                             .put("treeSize", r.treeSize())
                             .put("checkpoints", r.checkpoints())
-                            .put("mismatches", r.mismatches().size());
+                            .put("mismatches", r.mismatches().size() + anchorFindings[1])
+                            .put("anchors", anchorFindings[0]);
                         r.firstBadIndex().ifPresent(i -> summary.put("firstBadIndex", i));
                       }
                       resp.end(summary.encode() + "\n");

@@ -31,7 +31,8 @@ record Settings(
     DatabaseSettings database,
     Duration accessLogFlush,
     LogSettings log,
-    List<String> crossCheckDatasetPrefixes) {
+    List<String> crossCheckDatasetPrefixes,
+    AnchorSettings anchor) {
 
   /**
    * The journal's settings.
@@ -46,6 +47,19 @@ record Settings(
       Duration sequenceInterval,
       Duration checkpointInterval,
       boolean publicTiles) {}
+
+  /**
+   * Anchoring: which backend, how often, and (for Fabric) how to reach and authenticate to the
+   * Gateway peer.
+   *
+   * @param backend {@code embedded}, {@code fabric} or {@code off}
+   */
+  record AnchorSettings(
+      String backend,
+      Duration interval,
+      long everyEntries,
+      Duration checkInterval,
+      Optional<io.lineageledger.anchor.FabricConfig> fabric) {}
 
   /** Loads and validates; {@code env} is normally {@code System.getenv()}. */
   static Settings load(Optional<Path> yamlFile, Map<String, String> env) {
@@ -137,7 +151,8 @@ record Settings(
         db,
         Duration.ofMillis(flush),
         log,
-        datasetPrefixes(v));
+        datasetPrefixes(v),
+        anchorSettings(v, env));
   }
 
   private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
@@ -158,6 +173,48 @@ record Settings(
       out.add(t);
     }
     return List.copyOf(out);
+  }
+
+  private static AnchorSettings anchorSettings(Map<ConfigKey, Sourced> v, Map<String, String> env) {
+    String backend = v.get(ConfigKey.ANCHOR_BACKEND).value().trim();
+    if (!backend.equals("embedded") && !backend.equals("fabric") && !backend.equals("off")) {
+      throw invalid(
+          ConfigKey.ANCHOR_BACKEND,
+          v.get(ConfigKey.ANCHOR_BACKEND).source(),
+          backend,
+          "embedded, fabric or off");
+    }
+    Optional<io.lineageledger.anchor.FabricConfig> fabric = Optional.empty();
+    if (backend.equals("fabric")) {
+      String tlsCa = v.get(ConfigKey.FABRIC_TLS_CA_FILE).value().trim();
+      String override = v.get(ConfigKey.FABRIC_SERVER_NAME_OVERRIDE).value().trim();
+      fabric =
+          Optional.of(
+              new io.lineageledger.anchor.FabricConfig(
+                  nonEmpty(v, ConfigKey.FABRIC_PEER_ENDPOINT),
+                  tlsCa.isEmpty()
+                      ? Optional.empty()
+                      : Optional.of(path(v, ConfigKey.FABRIC_TLS_CA_FILE, env)),
+                  override.isEmpty() ? Optional.empty() : Optional.of(override),
+                  nonEmpty(v, ConfigKey.FABRIC_MSP_ID),
+                  path(v, ConfigKey.FABRIC_CERT_FILE, env),
+                  path(v, ConfigKey.FABRIC_KEY_FILE, env),
+                  nonEmpty(v, ConfigKey.FABRIC_CHANNEL),
+                  nonEmpty(v, ConfigKey.FABRIC_CHAINCODE),
+                  Duration.ofSeconds(range(v, ConfigKey.FABRIC_EVALUATE_TIMEOUT_SECONDS, 1, 300)),
+                  Duration.ofSeconds(range(v, ConfigKey.FABRIC_ENDORSE_TIMEOUT_SECONDS, 1, 300)),
+                  Duration.ofSeconds(range(v, ConfigKey.FABRIC_SUBMIT_TIMEOUT_SECONDS, 1, 300)),
+                  Duration.ofSeconds(
+                      range(v, ConfigKey.FABRIC_COMMIT_STATUS_TIMEOUT_SECONDS, 1, 600)),
+                  (int) range(v, ConfigKey.FABRIC_MAX_ATTEMPTS, 1, 20),
+                  Duration.ofMillis(range(v, ConfigKey.FABRIC_RETRY_BACKOFF_MILLIS, 1, 60_000))));
+    }
+    return new AnchorSettings(
+        backend,
+        Duration.ofSeconds(range(v, ConfigKey.ANCHOR_INTERVAL_SECONDS, 0, 86_400)),
+        range(v, ConfigKey.ANCHOR_EVERY_ENTRIES, 1, 100_000_000),
+        Duration.ofMillis(range(v, ConfigKey.ANCHOR_CHECK_MILLIS, 10, 60_000)),
+        fabric);
   }
 
   private static void checkJdbcUrl(String url, String source) {
