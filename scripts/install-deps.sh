@@ -5,6 +5,9 @@ set -euo pipefail
 
 # curl + unzip: the Maven wrapper downloads and unpacks Maven itself.
 packages=(ca-certificates curl unzip)
+# bpf-probes: CO-RE programs (clang, llvm-strip, bpftool for vmlinux.h and the skeleton) and the JNI
+# bridge over libbpf (libbpf-dev, libelf-dev, zlib1g-dev, make, gcc, pkg-config).
+packages+=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config)
 
 missing=()
 for p in "${packages[@]}"; do
