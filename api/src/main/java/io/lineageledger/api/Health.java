@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /health}: 200 with {@code status: UP} when every check passes, else 503 naming the
@@ -16,12 +17,22 @@ final class Health {
   private final Database db;
   private final LogRunner log;
   private final Duration timeout;
+  private final Supplier<JsonObject> evidence;
 
   Health(Vertx vertx, Database db, LogRunner log, Duration timeout) {
+    this(vertx, db, log, timeout, () -> null);
+  }
+
+  /**
+   * @param evidence the runtime evidence check ({@code status} ON or OFF with its reason), or null
+   *     to leave it out; informative only: evidence being off does not make the service DOWN
+   */
+  Health(Vertx vertx, Database db, LogRunner log, Duration timeout, Supplier<JsonObject> evidence) {
     this.vertx = vertx;
     this.db = db;
     this.log = log;
     this.timeout = timeout;
+    this.evidence = evidence;
   }
 
   void handle(RoutingContext rc) {
@@ -51,12 +62,14 @@ final class Health {
               boolean up =
                   "UP".equals(database.getString("status"))
                       && "UP".equals(journal.getString("status"));
+              JsonObject checks =
+                  new JsonObject().put("database", database).put("journal", journal);
+              JsonObject runtimeEvidence = evidence.get();
+              if (runtimeEvidence != null) {
+                checks.put("runtimeEvidence", runtimeEvidence);
+              }
               JsonObject body =
-                  new JsonObject()
-                      .put("status", up ? "UP" : "DOWN")
-                      .put(
-                          "checks",
-                          new JsonObject().put("database", database).put("journal", journal));
+                  new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);
               AdminHandlers.json(rc, up ? 200 : 503, body);
             });
   }

@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.bpf.ProbeOptions;
 import io.lineageledger.platform.DatabaseSettings;
 import io.lineageledger.platform.Secret;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -29,7 +31,16 @@ record Settings(
     Path dataDir,
     DatabaseSettings database,
     Duration accessLogFlush,
-    LogSettings log) {
+    LogSettings log,
+    EvidenceSettings evidence) {
+
+  /**
+   * Runtime evidence (eBPF) settings.
+   *
+   * @param enabled whether the service tries to attach the probes
+   * @param options what the probes track, validated
+   */
+  record EvidenceSettings(boolean enabled, ProbeOptions options) {}
 
   /**
    * The journal's settings.
@@ -134,7 +145,41 @@ record Settings(
         dataDir,
         db,
         Duration.ofMillis(flush),
-        log);
+        log,
+        evidence(v));
+  }
+
+  private static EvidenceSettings evidence(Map<ConfigKey, Sourced> v) {
+    long window = range(v, ConfigKey.EVIDENCE_WINDOW_SECONDS, 1, 3600);
+    List<String> envNames = list(v, ConfigKey.EVIDENCE_ENV_NAMES);
+    List<String> commands = list(v, ConfigKey.EVIDENCE_COMMANDS);
+    ProbeOptions options = ProbeOptions.defaults().withWindow(Duration.ofSeconds(window));
+    try {
+      options = options.withEnvNames(envNames);
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_ENV_NAMES,
+          v.get(ConfigKey.EVIDENCE_ENV_NAMES).source(),
+          String.join(",", envNames),
+          "at most 4 names of 1..31 of A-Z a-z 0-9 _ (" + e.getMessage() + ")");
+    }
+    try {
+      options = options.withCommands(commands);
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_COMMANDS,
+          v.get(ConfigKey.EVIDENCE_COMMANDS).source(),
+          String.join(",", commands),
+          "at most 256 names of 1..15 bytes (" + e.getMessage() + ")");
+    }
+    return new EvidenceSettings(bool(v, ConfigKey.EVIDENCE_ENABLED), options);
+  }
+
+  private static List<String> list(Map<ConfigKey, Sourced> v, ConfigKey k) {
+    return java.util.Arrays.stream(v.get(k).value().split(","))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .toList();
   }
 
   private static void checkJdbcUrl(String url, String source) {
