@@ -459,11 +459,9 @@ static __always_inline void file_op(__u32 tgid, struct ln_tracked *t, int fd, in
 	v->last_ns = now;
 }
 
+/* The caller has checked that the current process is tracked. */
 static __always_inline int stash_enter(__u64 arg, __u32 flags)
 {
-	__u32 tgid;
-	if (!tracked_current(&tgid))
-		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct stash s = {.arg = arg, .flags = flags};
 	bpf_map_update_elem(&inflight, &id, &s, BPF_ANY);
@@ -497,96 +495,100 @@ static __always_inline int stash_exit(long ret, int op)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int on_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	return stash_enter(ctx->args[1], ctx->args[2]);
-}
+/* One BTF raw tracepoint pair for all syscalls instead of one perf tracepoint per syscall: the
+ * raw tracepoint runs the program directly, without building a perf record first, so untracked
+ * processes pay a switch on the syscall number and, for the few syscalls of interest, one hash
+ * lookup. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_read 0
+#define NR_write 1
+#define NR_mmap 9
+#define NR_pread64 17
+#define NR_pwrite64 18
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendfile 40
+#define NR_openat 257
+#define NR_copy_file_range 326
+#define NR_openat2 437
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#else
+#error "syscall numbers are only defined for x86_64"
+#endif
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int on_openat_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int interesting(long id)
 {
-	return stash_exit(ctx->ret, OP_OPEN);
-}
-
-SEC("tracepoint/syscalls/sys_enter_read")
-int on_read(struct trace_event_raw_sys_enter *ctx)
-{
-	return stash_enter(ctx->args[0], 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_read")
-int on_read_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return stash_exit(ctx->ret, OP_READ);
-}
-
-SEC("tracepoint/syscalls/sys_enter_write")
-int on_write(struct trace_event_raw_sys_enter *ctx)
-{
-	return stash_enter(ctx->args[0], 0);
-}
-
-SEC("tracepoint/syscalls/sys_exit_write")
-int on_write_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return stash_exit(ctx->ret, OP_WRITE);
-}
-
-/* The same accounting for the other ways bytes move between a file and a process: positional
- * and vectored I/O, and the in-kernel copies (cp and cat use copy_file_range, servers sendfile)
- * that never pass through read(2) or write(2). */
-#define RW_PAIR(name, fdarg, op)                                                                   \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                                                \
-	int on_##name(struct trace_event_raw_sys_enter *ctx)                                        \
-	{                                                                                          \
-		return stash_enter(ctx->args[fdarg], 0);                                           \
-	}                                                                                          \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
-	int on_##name##_exit(struct trace_event_raw_sys_exit *ctx)                                  \
-	{                                                                                          \
-		return stash_exit(ctx->ret, op);                                                   \
+	switch (id) {
+	case NR_read:
+	case NR_write:
+	case NR_mmap:
+	case NR_pread64:
+	case NR_pwrite64:
+	case NR_readv:
+	case NR_writev:
+	case NR_sendfile:
+	case NR_openat:
+	case NR_copy_file_range:
+	case NR_openat2:
+		return 1;
 	}
-
-RW_PAIR(pread64, 0, OP_READ)
-RW_PAIR(pwrite64, 0, OP_WRITE)
-RW_PAIR(readv, 0, OP_READ)
-RW_PAIR(writev, 0, OP_WRITE)
-
-SEC("tracepoint/syscalls/sys_enter_copy_file_range")
-int on_copy_file_range(struct trace_event_raw_sys_enter *ctx)
-{
-	return stash_enter(ctx->args[0], (__u32)ctx->args[2]);
+	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_copy_file_range")
-int on_copy_file_range_exit(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
-	return stash_exit(ctx->ret, OP_COPY);
-}
-
-SEC("tracepoint/syscalls/sys_enter_sendfile64")
-int on_sendfile(struct trace_event_raw_sys_enter *ctx)
-{
-	/* sendfile(out_fd, in_fd, ...): read from in_fd, written to out_fd (a socket is skipped) */
-	return stash_enter(ctx->args[1], (__u32)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_sendfile64")
-int on_sendfile_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return stash_exit(ctx->ret, OP_COPY);
-}
-
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int on_mmap(struct trace_event_raw_sys_enter *ctx)
-{
+	if (!interesting(id))
+		return 0;
 	__u32 tgid;
 	struct ln_tracked *t = tracked_current(&tgid);
 	if (!t)
 		return 0;
-	file_op(tgid, t, (int)ctx->args[4], OP_MMAP, 0, 0, 0);
-	return 0;
+	__u64 a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	__u64 a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	__u64 a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	switch (id) {
+	case NR_openat:
+		return stash_enter(a2, (__u32)a3);
+	case NR_openat2: {
+		__u64 flags = 0; /* struct open_how starts with the u64 flags */
+		bpf_probe_read_user(&flags, sizeof(flags), (void *)a3);
+		return stash_enter(a2, (__u32)flags);
+	}
+	case NR_copy_file_range:
+		/* copy_file_range(fd_in, off_in, fd_out, ...): read from fd_in, written to fd_out */
+		return stash_enter(a1, (__u32)a3);
+	case NR_sendfile:
+		/* sendfile(out_fd, in_fd, ...): a socket as out_fd is not a file and is skipped */
+		return stash_enter(a2, (__u32)a1);
+	case NR_mmap:
+		file_op(tgid, t, (int)PT_REGS_PARM5_CORE_SYSCALL(regs), OP_MMAP, 0, 0, 0);
+		return 0;
+	default:
+		return stash_enter(a1, 0);
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	long id = SYSCALL_NR(regs);
+	if (!interesting(id) || id == NR_mmap)
+		return 0;
+	switch (id) {
+	case NR_openat:
+	case NR_openat2:
+		return stash_exit(ret, OP_OPEN);
+	case NR_copy_file_range:
+	case NR_sendfile:
+		return stash_exit(ret, OP_COPY);
+	case NR_write:
+	case NR_pwrite64:
+	case NR_writev:
+		return stash_exit(ret, OP_WRITE);
+	default:
+		return stash_exit(ret, OP_READ);
+	}
 }
 
 /* ---------------------------------------------------------------- flows */
@@ -621,59 +623,60 @@ static __always_inline struct ln_flow_val *flow_val(struct ln_flow_key *k, __u64
 	return bpf_map_lookup_elem(&flows, k);
 }
 
-static __always_inline int sock_bytes(struct trace_event_raw_sock_msg_length *ctx, int sent)
+static __always_inline int sock_bytes(struct sock *sk, int ret, int flags, int sent)
 {
-	if (ctx->protocol != IPPROTO_TCP || (ctx->family != AF_INET && ctx->family != AF_INET6))
-		return 0;
-	if (ctx->ret <= 0 || (!sent && (ctx->flags & MSG_PEEK)))
+	if (ret <= 0 || (!sent && (flags & MSG_PEEK)))
 		return 0;
 	__u32 tgid;
 	struct ln_tracked *t = tracked_current(&tgid);
 	if (!t)
 		return 0;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP || (family != AF_INET && family != AF_INET6))
+		return 0;
 	struct ln_flow_key k;
 	__builtin_memset(&k, 0, sizeof(k));
 	proc_key(&k.proc, tgid, t);
-	flow_key_from_sock(&k, ctx->sk);
+	flow_key_from_sock(&k, sk);
 	__u64 now = bpf_ktime_get_ns();
 	struct ln_flow_val *v = flow_val(&k, now);
 	if (!v)
 		return 0;
 	if (sent) {
 		__sync_fetch_and_add(&v->sends, 1);
-		__sync_fetch_and_add(&v->bytes_sent, ctx->ret);
+		__sync_fetch_and_add(&v->bytes_sent, ret);
 	} else {
 		__sync_fetch_and_add(&v->receives, 1);
-		__sync_fetch_and_add(&v->bytes_received, ctx->ret);
+		__sync_fetch_and_add(&v->bytes_received, ret);
 	}
 	v->last_ns = now;
-	__u64 sk = (__u64)ctx->sk;
-	if (!bpf_map_lookup_elem(&sock_owner, &sk))
-		bpf_map_update_elem(&sock_owner, &sk, &k.proc, BPF_ANY);
+	__u64 key = (__u64)sk;
+	if (!bpf_map_lookup_elem(&sock_owner, &key))
+		bpf_map_update_elem(&sock_owner, &key, &k.proc, BPF_ANY);
 	return 0;
 }
 
-SEC("tracepoint/sock/sock_send_length")
-int on_send(struct trace_event_raw_sock_msg_length *ctx)
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(on_send, struct sock *sk, int ret, int flags)
 {
-	return sock_bytes(ctx, 1);
+	return sock_bytes(sk, ret, flags, 1);
 }
 
-SEC("tracepoint/sock/sock_recv_length")
-int on_recv(struct trace_event_raw_sock_msg_length *ctx)
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(on_recv, struct sock *sk, int ret, int flags)
 {
-	return sock_bytes(ctx, 0);
+	return sock_bytes(sk, ret, flags, 0);
 }
 
-SEC("tracepoint/sock/inet_sock_set_state")
-int on_state(struct trace_event_raw_inet_sock_set_state *ctx)
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(on_state, struct sock *sk, int oldstate, int newstate)
 {
-	if (ctx->protocol != IPPROTO_TCP)
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	__u64 sk = (__u64)ctx->skaddr;
+	__u64 key = (__u64)sk;
 	struct ln_flow_key k;
 	__builtin_memset(&k, 0, sizeof(k));
-	struct ln_proc_key *owner = bpf_map_lookup_elem(&sock_owner, &sk);
+	struct ln_proc_key *owner = bpf_map_lookup_elem(&sock_owner, &key);
 	if (owner) {
 		k.proc = *owner;
 	} else {
@@ -684,31 +687,18 @@ int on_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		if (!t)
 			return 0;
 		proc_key(&k.proc, tgid, t);
-		bpf_map_update_elem(&sock_owner, &sk, &k.proc, BPF_ANY);
+		bpf_map_update_elem(&sock_owner, &key, &k.proc, BPF_ANY);
 	}
-	if (ctx->newstate == TCP_CLOSE)
-		bpf_map_delete_elem(&sock_owner, &sk);
+	if (newstate == TCP_CLOSE)
+		bpf_map_delete_elem(&sock_owner, &key);
+	flow_key_from_sock(&k, sk);
 	/* connect(2) enters SYN_SENT before it picks the local port: no flow to name yet */
-	if (ctx->sport == 0)
+	if (k.sport == 0)
 		return 0;
-	k.family = ctx->family;
-	k.proto = IPPROTO_TCP;
-	k.sport = ctx->sport;
-	k.dport = ctx->dport;
-	/* fixed-offset loads: the verifier refuses reads through a computed context pointer */
-	if (ctx->family == AF_INET) {
-		*(__u32 *)k.saddr = *(__u32 *)ctx->saddr;
-		*(__u32 *)k.daddr = *(__u32 *)ctx->daddr;
-	} else {
-		*(__u64 *)k.saddr = *(__u64 *)ctx->saddr_v6;
-		*(__u64 *)&k.saddr[8] = *(__u64 *)&ctx->saddr_v6[8];
-		*(__u64 *)k.daddr = *(__u64 *)ctx->daddr_v6;
-		*(__u64 *)&k.daddr[8] = *(__u64 *)&ctx->daddr_v6[8];
-	}
 	struct ln_flow_val *v = flow_val(&k, bpf_ktime_get_ns());
 	if (v) {
-		__sync_fetch_and_or(&v->states_seen, 1u << (ctx->newstate & 31));
-		v->last_state = ctx->newstate;
+		__sync_fetch_and_or(&v->states_seen, 1u << (newstate & 31));
+		v->last_state = newstate;
 	}
 	return 0;
 }
