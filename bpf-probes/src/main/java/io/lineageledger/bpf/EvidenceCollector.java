@@ -44,6 +44,8 @@ final class EvidenceCollector {
   private final Clock clock;
   private final String bootId;
 
+  private final java.util.concurrent.ConcurrentLinkedQueue<ProbeEvent> pending =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<ProcKey, Proc> procs = new HashMap<>();
   private final Set<ProcKey> activeInWindow = new HashSet<>();
   private final Map<FileKey, FileCounts> lastFiles = new HashMap<>();
@@ -80,6 +82,7 @@ final class EvidenceCollector {
     boolean exited;
   }
 
+  /** Events arrive from the poller thread; windows are cut by one thread at a time. */
   EvidenceCollector(
       ProbeSession session, List<String> envNames, ContentDigests digests, Clock clock) {
     this.session = session;
@@ -98,7 +101,16 @@ final class EvidenceCollector {
     }
   }
 
-  synchronized void onEvent(ProbeEvent e) {
+  /**
+   * Queues a lifecycle event (poller thread). Applying it waits for the next window cut, so that
+   * the poller never waits for a cut (digests of large files take time) and the ring buffer keeps
+   * draining meanwhile.
+   */
+  void onEvent(ProbeEvent e) {
+    pending.add(e);
+  }
+
+  private void apply(ProbeEvent e) {
     if (e instanceof ProbeEvent.Exec x) {
       Proc p = procs.computeIfAbsent(x.proc(), k -> new Proc());
       p.key = x.proc();
@@ -168,6 +180,9 @@ final class EvidenceCollector {
 
   /** Cuts the window that ends now. */
   synchronized EvidenceWindow closeWindow() {
+    for (ProbeEvent e; (e = pending.poll()) != null; ) {
+      apply(e);
+    }
     Instant end = clock.instant();
     ProbeSession.Counters counters = session.counters();
     Map<ProcKey, List<FileEvidence>> files = new LinkedHashMap<>();
