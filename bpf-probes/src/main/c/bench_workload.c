@@ -2,7 +2,8 @@
  * line: "<ops> <total_ns> <p50_ns> <p99_ns>" with per-operation latencies.
  *   bench_workload files DIR N   N x open/read/close of 64 small files created in DIR
  *   bench_workload tcp N         N x 64-byte request / 64-byte response over loopback TCP
- *   bench_workload fork N RATE   N x fork+exit, paced at RATE per second (0 = as fast as possible)
+ *   bench_workload fork SECS RATE  fork+exit for SECS seconds, paced at RATE per second (0 = as
+ *                                fast as possible); stops early when behind the pace is all it can do
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -127,13 +128,15 @@ static int tcp(long n)
 	return 0;
 }
 
-static int forks(long n, long rate)
+static int forks(long secs, long rate)
 {
-	long long *lat = malloc(sizeof(long long) * (size_t)n);
-	long long t0 = now_ns();
-	for (long i = 0; i < n; i++) {
+	long cap = rate > 0 ? rate * secs : 1000000;
+	long long *lat = malloc(sizeof(long long) * (size_t)cap);
+	long long t0 = now_ns(), end = t0 + secs * 1000000000LL;
+	long n = 0;
+	while (n < cap && now_ns() < end) {
 		if (rate > 0) {
-			long long due = t0 + i * 1000000000LL / rate;
+			long long due = t0 + n * 1000000000LL / rate;
 			while (now_ns() < due)
 				;
 		}
@@ -143,7 +146,7 @@ static int forks(long n, long rate)
 			_exit(0);
 		if (p < 0 || waitpid(p, NULL, 0) != p)
 			return 1;
-		lat[i] = now_ns() - s;
+		lat[n++] = now_ns() - s;
 	}
 	report(lat, n, now_ns() - t0);
 	return 0;

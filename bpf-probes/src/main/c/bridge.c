@@ -219,6 +219,9 @@ JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_attach(JNIEnv *env
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, s->obj)
 	{
+		/* SEC("syscall") programs run on demand (runProgram), they attach nowhere */
+		if (strcmp(bpf_program__section_name(prog), "syscall") == 0)
+			continue;
 		if (s->nlinks >= MAX_LINKS) {
 			fail(env, "too many programs", E2BIG);
 			return;
@@ -234,6 +237,26 @@ JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_attach(JNIEnv *env
 		}
 		s->links[s->nlinks++] = l;
 	}
+}
+
+/* Runs a SEC("syscall") program once with {count, 0} as its context (BPF_PROG_RUN). */
+JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_runProgram(JNIEnv *env, jclass cls,
+									 jlong h, jstring name,
+									 jint count)
+{
+	(void)cls;
+	const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+	struct bpf_program *prog = bpf_object__find_program_by_name(S(h)->obj, n);
+	(*env)->ReleaseStringUTFChars(env, name, n);
+	if (!prog) {
+		fail(env, "no such program", ENOENT);
+		return;
+	}
+	__u32 args[2] = {(__u32)count, 0};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+	if (err)
+		fail(env, "running the program", errno);
 }
 
 JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_update(JNIEnv *env, jclass cls,

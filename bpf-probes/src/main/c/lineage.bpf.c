@@ -291,8 +291,8 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	__builtin_memset(&nt, 0, sizeof(nt));
 	nt.start_ns = p->group_leader->start_time;
 	nt.reason = t ? t->reason : reason;
-	if (!t)
-		bpf_map_update_elem(&tracked, &tgid, &nt, BPF_ANY);
+	if (!t && bpf_map_update_elem(&tracked, &tgid, &nt, BPF_ANY))
+		count(LN_CNT_MAP_DROPS); /* tracked map full: this process goes unobserved */
 
 	ev->hdr.time_ns = bpf_ktime_get_ns();
 	ev->hdr.type = LN_EV_EXEC;
@@ -330,7 +330,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__builtin_memset(&nt, 0, sizeof(nt));
 	nt.start_ns = child->start_time;
 	nt.reason = LN_REASON_PARENT;
-	bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY);
+	if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
+		count(LN_CNT_MAP_DROPS);
 
 	count(LN_CNT_EVENTS);
 	struct ln_fork_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
@@ -464,7 +465,8 @@ static __always_inline int stash_enter(__u64 arg, __u32 flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct stash s = {.arg = arg, .flags = flags};
-	bpf_map_update_elem(&inflight, &id, &s, BPF_ANY);
+	if (bpf_map_update_elem(&inflight, &id, &s, BPF_ANY))
+		count(LN_CNT_MAP_DROPS);
 	return 0;
 }
 
@@ -700,5 +702,39 @@ int BPF_PROG(on_state, struct sock *sk, int oldstate, int newstate)
 		__sync_fetch_and_or(&v->states_seen, 1u << (newstate & 31));
 		v->last_state = newstate;
 	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- benchmark source */
+
+/* Emits synthetic records (fork type, tgid 0) into the ring buffer through the real reservation
+ * and drop accounting path, run on demand with BPF_PROG_RUN: the throughput benchmark's source,
+ * since fork(2) cannot produce records fast enough to load the Java side. Never attached. */
+struct ln_bench_args {
+	__u32 count;
+	__u32 pad;
+};
+
+static long bench_step(__u64 i, void *ctx)
+{
+	count(LN_CNT_EVENTS);
+	struct ln_fork_event *ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count(LN_CNT_RB_DROPS);
+		return 0;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->hdr.time_ns = bpf_ktime_get_ns();
+	ev->hdr.type = LN_EV_FORK;
+	ev->hdr.size = sizeof(*ev);
+	ev->proc.start_ns = i;
+	bpf_ringbuf_submit(ev, 0);
+	return 0;
+}
+
+SEC("syscall")
+int bench_emit(struct ln_bench_args *a)
+{
+	bpf_loop(a->count, bench_step, NULL, 0);
 	return 0;
 }

@@ -156,7 +156,7 @@ _Static_assert(sizeof(struct ln_exit_event) == 48, "ln_exit_event size");
 /* Indices in the per-CPU counters array. */
 #define LN_CNT_EVENTS 0 /* ring buffer reservations attempted */
 #define LN_CNT_RB_DROPS 1 /* ... that failed: the event is lost */
-#define LN_CNT_MAP_DROPS 2 /* aggregate updates refused (map full): bytes not counted */
+#define LN_CNT_MAP_DROPS 2 /* map updates refused (a map full): bytes or processes not counted */
 #define LN_CNT_MAX 3
 
 #endif

@@ -81,6 +81,9 @@ final class NativeBridge {
 
   static native long[] counters(long handle);
 
+  /** Runs a SEC("syscall") program once (BPF_PROG_RUN) with {@code {count, 0}} as context. */
+  static native void runProgram(long handle, String program, int count);
+
   static native void startPolling(long handle, ByteBuffer buffer, BatchSink sink);
 
   /** Returns after every record still in the ring buffer has been handed to the sink. */

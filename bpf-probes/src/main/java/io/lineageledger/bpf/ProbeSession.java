@@ -155,6 +155,14 @@ final class ProbeSession implements AutoCloseable {
     return received.get();
   }
 
+  /**
+   * Emits {@code count} synthetic records (fork type, tgid 0) through the kernel's ring buffer
+   * reservation path: the throughput benchmark's source.
+   */
+  void emitSynthetic(int count) {
+    NativeBridge.runProgram(handle, "bench_emit", count);
+  }
+
   Counters counters() {
     long[] c = NativeBridge.counters(handle);
     return new Counters(c[0], c[1], c[2]);
