@@ -111,6 +111,39 @@ class FileEvidenceTest {
   }
 
   @Test
+  void trackedCommandName_noEnv_trackedFromExec() throws Exception {
+    byte[] data = new byte[4321];
+    new Random(9).nextBytes(data);
+    Path dataset = Files.write(dir.resolve("cmd.bin"), data);
+    Path tool = Files.createSymbolicLink(dir.resolve("lnprobecat"), Path.of("/bin/cat"));
+    EvidenceWindow w;
+    try (RuntimeEvidence rt =
+        RuntimeEvidence.start(
+            options().withCommands(List.of("lnprobecat")), Clock.systemUTC(), x -> {}, false)) {
+      assertThat(Workloads.sh(dir, Map.of(), tool + " cmd.bin > /dev/null; true")).isZero();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    long dsIno = ino(dataset);
+    ProcessEvidence cat =
+        w.processes().stream()
+            .filter(p -> p.files().stream().anyMatch(f -> f.ino() == dsIno))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cat.comm()).isEqualTo("lnprobecat");
+    assertThat(cat.trackedBecause()).isEqualTo("command");
+    assertThat(cat.runId()).isNull();
+    assertThat(
+            cat.files().stream()
+                .filter(f -> f.ino() == dsIno)
+                .mapToLong(FileEvidence::bytesRead)
+                .sum())
+        .isEqualTo(4321);
+    // the shell that started it was not tracked
+    assertThat(w.processes()).noneMatch(p -> "sh".equals(p.comm()));
+  }
+
+  @Test
   void untrackedProcess_producesNoEvidence() throws Exception {
     byte[] data = new byte[10_000];
     new Random(8).nextBytes(data);
