@@ -5,6 +5,19 @@ set -euo pipefail
 
 # curl + unzip: the Maven wrapper downloads and unpacks Maven itself.
 packages=(ca-certificates curl unzip)
+# bpf-probes: CO-RE programs (clang, llvm, bpftool for vmlinux.h) and the JNI bridge over libbpf
+# (libbpf-dev, libelf-dev, zlib1g-dev, make, gcc, pkg-config). Optional without root: the build
+# then skips the probes and the service runs with runtime evidence off.
+optional=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev make gcc pkg-config)
+if [ "$(id -u)" -eq 0 ]; then
+  packages+=("${optional[@]}")
+else
+  for p in "${optional[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      echo "install-deps: $p is missing: the eBPF probes will not be built (runtime evidence off)" >&2
+    fi
+  done
+fi
 
 missing=()
 for p in "${packages[@]}"; do

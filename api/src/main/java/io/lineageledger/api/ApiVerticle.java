@@ -1,7 +1,11 @@
 package io.lineageledger.api;
 
+import io.lineageledger.bpf.EvidenceJournal;
+import io.lineageledger.bpf.ProbesUnavailableException;
+import io.lineageledger.bpf.RuntimeEvidence;
 import io.lineageledger.graph.Extractors;
 import io.lineageledger.graph.LineageGraph;
+import io.lineageledger.ledger.journal.Journal;
 import io.lineageledger.ledger.journal.SigningKeys;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.lineageledger.ledger.note.NoteSigner;
@@ -52,6 +56,8 @@ final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private Secret bootstrapKey;
   private NoteSigner signer;
+  private RuntimeEvidence evidence;
+  private volatile String evidenceOff = "not started";
 
   ApiVerticle(Optional<Path> configFile, Map<String, String> env, Clock clock, PrintStream out) {
     this.configFile = configFile;
@@ -75,6 +81,7 @@ final class ApiVerticle extends VerticleBase {
               return vertx.executeBlocking(this::bootstrapAdminKey);
             })
         .compose(key -> vertx.executeBlocking(this::openLog))
+        .compose(key -> vertx.executeBlocking(this::startEvidence))
         .compose(key -> loadContract())
         .compose(
             contract -> {
@@ -91,7 +98,13 @@ final class ApiVerticle extends VerticleBase {
                       vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
               Routes.Handlers handlers =
                   new Routes.Handlers(
-                      new Health(vertx, db, logRunner, Duration.ofSeconds(2), anchoring),
+                      new Health(
+                          vertx,
+                          db,
+                          logRunner,
+                          Duration.ofSeconds(2),
+                          anchoring,
+                          this::evidenceHealth),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog, anchoring),
                       new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
@@ -139,6 +152,46 @@ final class ApiVerticle extends VerticleBase {
             settings.log().batchSize(),
             settings.log().checkpointInterval());
     return transparencyLog;
+  }
+
+  /**
+   * Attaches the eBPF probes when enabled; where they cannot run the service goes on without them,
+   * and the reason is logged and shown in /health.
+   */
+  private Void startEvidence() {
+    if (!settings.evidence().enabled()) {
+      evidenceOff = "turned off (evidence.enabled=false)";
+      return null;
+    }
+    EvidenceJournal journal = new EvidenceJournal(new Journal(db.dataSource(), clock));
+    try {
+      evidence = RuntimeEvidence.start(settings.evidence().options(), clock, journal.sink());
+      evidenceOff = null;
+    } catch (ProbesUnavailableException | IllegalStateException e) {
+      evidenceOff = e.getMessage();
+      log.warn("runtime evidence is off: {}", evidenceOff);
+    }
+    return null;
+  }
+
+  private JsonObject evidenceHealth() {
+    String off = evidenceOff;
+    return off == null
+        ? new JsonObject()
+            .put("status", "ON")
+            .put(
+                "reason",
+                "eBPF probes attached, windows of "
+                    + settings.evidence().options().window().toSeconds()
+                    + " s")
+        : new JsonObject().put("status", "OFF").put("reason", off);
+  }
+
+  private void closeEvidence() {
+    if (evidence != null) {
+      evidence.close();
+      evidence = null;
+    }
   }
 
   private void announce() {
@@ -196,6 +249,7 @@ final class ApiVerticle extends VerticleBase {
   }
 
   private void releaseAfterFailedStart() {
+    closeEvidence();
     if (accessLog != null) {
       accessLog.close();
     }
@@ -231,6 +285,7 @@ final class ApiVerticle extends VerticleBase {
             () ->
                 vertx.executeBlocking(
                     () -> {
+                      closeEvidence();
                       if (accessLog != null) {
                         accessLog.close();
                       }

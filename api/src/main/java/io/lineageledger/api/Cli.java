@@ -1,5 +1,10 @@
 package io.lineageledger.api;
 
+import io.lineageledger.bpf.EvidenceJournal;
+import io.lineageledger.bpf.EvidenceWindow;
+import io.lineageledger.bpf.Observe;
+import io.lineageledger.bpf.ProbesUnavailableException;
+import io.lineageledger.ledger.journal.Journal;
 import io.lineageledger.ledger.verify.OfflineVerifier;
 import io.lineageledger.platform.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,6 +47,8 @@ final class Cli {
           "  verify-consistency OLD.txt NEW.txt CONSISTENCY.json --key VKEY",
           "                                     check that one checkpoint extends another, offline",
           "  rebuild-graph                      rebuild the lineage graph from the journal alone",
+          "  observe -- COMMAND [ARG...]        run COMMAND under the eBPF probes and print its evidence",
+          "                                     (journaled too when db.url is configured; needs root)",
           "roles: ingest, auditor, regulator, admin");
 
   private final PrintStream out;
@@ -62,7 +69,12 @@ final class Cli {
     Deque<String> rest = new ArrayDeque<>();
     while (!args.isEmpty()) {
       String a = args.pop();
-      if (a.equals("--config")) {
+      if (a.equals("--")) {
+        // the rest is a command line (observe): its own options are not ours
+        rest.add(a);
+        rest.addAll(args);
+        args.clear();
+      } else if (a.equals("--config")) {
         if (args.isEmpty()) {
           return usage("--config needs a file");
         }
@@ -79,6 +91,7 @@ final class Cli {
         case "config" -> printConfig(config);
         case "verify", "verify-consistency" -> verifyOffline(command, rest);
         case "rebuild-graph" -> rebuildGraph(config);
+        case "observe" -> observe(config, rest);
         case "help", "--help", "-h" -> {
           out.println(USAGE);
           yield 0;
@@ -91,6 +104,53 @@ final class Cli {
     } catch (RuntimeException e) {
       err.println("lineage: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** Runs a command tracked from its exec and prints (and, with db.url, journals) its evidence. */
+  private int observe(Optional<Path> config, Deque<String> rest) {
+    if (!rest.isEmpty() && rest.peek().equals("--")) {
+      rest.pop();
+    }
+    if (rest.isEmpty()) {
+      return usage("observe needs a command: lineage observe -- COMMAND [ARG...]");
+    }
+    Settings s = Settings.load(config, env);
+    Database db = null;
+    try {
+      java.util.function.Consumer<EvidenceWindow> journal = w -> {};
+      if (s.database().jdbcUrl().isPresent()) {
+        db = Database.open(s.database());
+        EvidenceJournal evidence = new EvidenceJournal(new Journal(db.dataSource(), clock));
+        journal =
+            w -> {
+              try {
+                err.println(
+                    "lineage observe: journaled "
+                        + evidence.append(w).size()
+                        + " evidence records");
+              } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("journaling the evidence failed: " + e, e);
+              }
+            };
+      } else {
+        err.println(
+            "lineage observe: no db.url configured, so the evidence is printed, not journaled");
+      }
+      return Observe.run(List.copyOf(rest), s.evidence().options(), out, journal);
+    } catch (ProbesUnavailableException e) {
+      err.println("lineage observe: runtime evidence is unavailable here: " + e.getMessage());
+      return 3;
+    } catch (java.io.IOException e) {
+      err.println("lineage observe: cannot run " + rest.peek() + ": " + e.getMessage());
+      return 127;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    } finally {
+      if (db != null) {
+        db.close();
+      }
     }
   }
 

@@ -142,6 +142,23 @@ enum ConfigKey {
       "fabric.retryBackoffMillis",
       "500",
       "first retry delay, doubled per attempt, 1..60000 ms",
+      false),
+  EVIDENCE_ENABLED(
+      "evidence.enabled",
+      "true",
+      "attach the eBPF probes and journal runtime evidence: true or false; where they cannot run (not root, no kernel BTF, probes refused) the service starts without them and /health says why",
+      false),
+  EVIDENCE_WINDOW_SECONDS(
+      "evidence.windowSeconds", "10", "length of one evidence window, 1..3600 s", false),
+  EVIDENCE_ENV_NAMES(
+      "evidence.envNames",
+      "MLFLOW_RUN_ID,MLFLOW_EXPERIMENT_ID",
+      "comma-separated environment variables whose presence at exec tracks a process and its descendants, at most 4 (A-Z a-z 0-9 _)",
+      false),
+  EVIDENCE_COMMANDS(
+      "evidence.commands",
+      "",
+      "comma-separated command names (at most 15 bytes each) tracked from exec with their descendants, at most 256",
       false);
 
   final String key;

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /health}: 200 with {@code status: UP} when every check passes, else 503 naming the
@@ -17,21 +18,31 @@ final class Health {
   private final LogRunner log;
   private final Duration timeout;
   private final Anchoring anchoring;
+  private final Supplier<JsonObject> evidence;
 
   Health(Vertx vertx, Database db, LogRunner log, Duration timeout) {
-    this(vertx, db, log, timeout, null);
+    this(vertx, db, log, timeout, null, () -> null);
   }
 
   /**
    * @param anchoring reported as the {@code anchor} check (lag in entries and seconds, last error);
    *     a lagging anchor does not make the service DOWN: journaling goes on without it
+   * @param evidence the runtime evidence check ({@code status} ON or OFF with its reason), or null
+   *     to leave it out; informative only: evidence being off does not make the service DOWN
    */
-  Health(Vertx vertx, Database db, LogRunner log, Duration timeout, Anchoring anchoring) {
+  Health(
+      Vertx vertx,
+      Database db,
+      LogRunner log,
+      Duration timeout,
+      Anchoring anchoring,
+      Supplier<JsonObject> evidence) {
     this.vertx = vertx;
     this.db = db;
     this.log = log;
     this.timeout = timeout;
     this.anchoring = anchoring;
+    this.evidence = evidence;
   }
 
   void handle(RoutingContext rc) {
@@ -65,6 +76,10 @@ final class Health {
                   new JsonObject().put("database", database).put("journal", journal);
               if (anchoring != null) {
                 checks.put("anchor", anchoring.health());
+              }
+              JsonObject runtimeEvidence = evidence.get();
+              if (runtimeEvidence != null) {
+                checks.put("runtimeEvidence", runtimeEvidence);
               }
               JsonObject body =
                   new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);

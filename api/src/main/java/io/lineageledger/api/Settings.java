@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.bpf.ProbeOptions;
 import io.lineageledger.platform.DatabaseSettings;
 import io.lineageledger.platform.Secret;
 import java.io.IOException;
@@ -32,7 +33,16 @@ record Settings(
     Duration accessLogFlush,
     LogSettings log,
     List<String> crossCheckDatasetPrefixes,
-    AnchorSettings anchor) {
+    AnchorSettings anchor,
+    EvidenceSettings evidence) {
+
+  /**
+   * Runtime evidence (eBPF) settings.
+   *
+   * @param enabled whether the service tries to attach the probes
+   * @param options what the probes track, validated
+   */
+  record EvidenceSettings(boolean enabled, ProbeOptions options) {}
 
   /**
    * The journal's settings.
@@ -152,7 +162,8 @@ record Settings(
         Duration.ofMillis(flush),
         log,
         datasetPrefixes(v),
-        anchorSettings(v, env));
+        anchorSettings(v, env),
+        evidence(v));
   }
 
   private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
@@ -215,6 +226,39 @@ record Settings(
         range(v, ConfigKey.ANCHOR_EVERY_ENTRIES, 1, 100_000_000),
         Duration.ofMillis(range(v, ConfigKey.ANCHOR_CHECK_MILLIS, 10, 60_000)),
         fabric);
+  }
+
+  private static EvidenceSettings evidence(Map<ConfigKey, Sourced> v) {
+    long window = range(v, ConfigKey.EVIDENCE_WINDOW_SECONDS, 1, 3600);
+    List<String> envNames = list(v, ConfigKey.EVIDENCE_ENV_NAMES);
+    List<String> commands = list(v, ConfigKey.EVIDENCE_COMMANDS);
+    ProbeOptions options = ProbeOptions.defaults().withWindow(Duration.ofSeconds(window));
+    try {
+      options = options.withEnvNames(envNames);
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_ENV_NAMES,
+          v.get(ConfigKey.EVIDENCE_ENV_NAMES).source(),
+          String.join(",", envNames),
+          "at most 4 names of 1..31 of A-Z a-z 0-9 _ (" + e.getMessage() + ")");
+    }
+    try {
+      options = options.withCommands(commands);
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_COMMANDS,
+          v.get(ConfigKey.EVIDENCE_COMMANDS).source(),
+          String.join(",", commands),
+          "at most 256 names of 1..15 bytes (" + e.getMessage() + ")");
+    }
+    return new EvidenceSettings(bool(v, ConfigKey.EVIDENCE_ENABLED), options);
+  }
+
+  private static List<String> list(Map<ConfigKey, Sourced> v, ConfigKey k) {
+    return java.util.Arrays.stream(v.get(k).value().split(","))
+        .map(String::trim)
+        .filter(x -> !x.isEmpty())
+        .toList();
   }
 
   private static void checkJdbcUrl(String url, String source) {

@@ -72,6 +72,8 @@ final class TestService implements AutoCloseable {
     env.put("LINEAGE_DATA_DIR", dataDir.toString());
     env.put("LINEAGE_HTTP_PORT", "0");
     env.put("LINEAGE_ACCESS_LOG_FLUSH_MILLIS", "20");
+    // eBPF probes are for the tests that ask for them (RuntimeEvidenceIT)
+    env.put("LINEAGE_EVIDENCE_ENABLED", "false");
     env.putAll(extraEnv);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Vertx vertx = Cli.newVertx();

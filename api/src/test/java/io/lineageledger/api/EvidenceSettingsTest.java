@@ -1,0 +1,57 @@
+package io.lineageledger.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EvidenceSettingsTest {
+  @Test
+  void load_nothingSet_evidenceOnWithMlflowVariablesAnd10sWindows() {
+    Settings s = Settings.load(Optional.empty(), Map.of("HOME", "/home/u"));
+    assertThat(s.evidence().enabled()).isTrue();
+    assertThat(s.evidence().options().envNames())
+        .containsExactly("MLFLOW_RUN_ID", "MLFLOW_EXPERIMENT_ID");
+    assertThat(s.evidence().options().window()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.evidence().options().commands()).isEmpty();
+  }
+
+  @Test
+  void load_evidenceFromEnv_listsTrimmed() {
+    Settings s =
+        Settings.load(
+            Optional.empty(),
+            Map.of(
+                "LINEAGE_EVIDENCE_ENABLED", "false",
+                "LINEAGE_EVIDENCE_WINDOW_SECONDS", "30",
+                "LINEAGE_EVIDENCE_ENV_NAMES", " RUN_ID , TEAM ",
+                "LINEAGE_EVIDENCE_COMMANDS", "python,torchrun"));
+    assertThat(s.evidence().enabled()).isFalse();
+    assertThat(s.evidence().options().window()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.evidence().options().envNames()).containsExactly("RUN_ID", "TEAM");
+    assertThat(s.evidence().options().commands()).containsExactly("python", "torchrun");
+  }
+
+  @Test
+  void load_badEnvName_namesKeySourceAndValue() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(), Map.of("LINEAGE_EVIDENCE_ENV_NAMES", "MLFLOW_RUN_ID,A=B")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key evidence.envNames")
+        .hasMessageContaining("LINEAGE_EVIDENCE_ENV_NAMES")
+        .hasMessageContaining("'MLFLOW_RUN_ID,A=B'");
+  }
+
+  @Test
+  void load_windowOutOfRange_refused() {
+    assertThatThrownBy(
+            () -> Settings.load(Optional.empty(), Map.of("LINEAGE_EVIDENCE_WINDOW_SECONDS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("evidence.windowSeconds");
+  }
+}

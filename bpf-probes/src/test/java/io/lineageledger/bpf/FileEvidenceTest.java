@@ -1,0 +1,171 @@
+package io.lineageledger.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileEvidenceTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void probes() {
+    Privileged.requireProbes();
+  }
+
+  private static ProbeOptions options() {
+    return ProbeOptions.defaults().withWindow(Duration.ofSeconds(10));
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  private static long ino(Path p) throws Exception {
+    return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+  }
+
+  @Test
+  void runIdTree_readsDatasetWritesModel_exactBytesDigestsAndGrandchild() throws Exception {
+    byte[] data = new byte[100_000];
+    new Random(7).nextBytes(data);
+    Path dataset = Files.write(dir.resolve("dataset.bin"), data);
+    Path model = dir.resolve("model.bin");
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+
+    EvidenceWindow w;
+    try (RuntimeEvidence rt = RuntimeEvidence.start(options(), Clock.systemUTC(), x -> {}, false)) {
+      // cat reads the dataset once; the inner sh's child (a grandchild) reads it twice into the
+      // model
+      int code =
+          Workloads.sh(
+              dir,
+              Map.of("MLFLOW_RUN_ID", runId),
+              "cat dataset.bin > /dev/null; sh -c 'cat dataset.bin dataset.bin > model.bin; true'; true");
+      assertThat(code).isZero();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    List<ProcessEvidence> run =
+        w.processes().stream().filter(p -> runId.equals(p.runId())).toList();
+    assertThat(run).isNotEmpty();
+    long dsIno = ino(dataset);
+    long modelIno = ino(model);
+    long read =
+        run.stream()
+            .flatMap(p -> p.files().stream())
+            .filter(f -> f.ino() == dsIno)
+            .mapToLong(FileEvidence::bytesRead)
+            .sum();
+    long written =
+        run.stream()
+            .flatMap(p -> p.files().stream())
+            .filter(f -> f.ino() == modelIno)
+            .mapToLong(FileEvidence::bytesWritten)
+            .sum();
+    assertThat(read).isEqualTo(300_000);
+    assertThat(written).isEqualTo(200_000);
+
+    FileEvidence ds =
+        run.stream()
+            .flatMap(p -> p.files().stream())
+            .filter(f -> f.ino() == dsIno)
+            .findFirst()
+            .get();
+    assertThat(ds.path()).isEqualTo(dataset.toString());
+    assertThat(ds.sha256()).isEqualTo(sha256(data));
+    byte[] twice = new byte[200_000];
+    System.arraycopy(data, 0, twice, 0, 100_000);
+    System.arraycopy(data, 0, twice, 100_000, 100_000);
+    ProcessEvidence writer =
+        run.stream()
+            .filter(
+                p -> p.files().stream().anyMatch(f -> f.ino() == modelIno && f.bytesWritten() > 0))
+            .findFirst()
+            .get();
+    FileEvidence m = writer.files().stream().filter(f -> f.ino() == modelIno).findFirst().get();
+    assertThat(m.sha256())
+        .as("digest of %s: %s in %s", m.path(), m.digestNote(), run)
+        .isEqualTo(sha256(twice));
+    assertThat(m.path()).isEqualTo(model.toString());
+
+    // the writer is a grandchild of the shell that carried MLFLOW_RUN_ID, which inherited it
+    ProcessEvidence root = run.stream().filter(p -> p.parent() == null).findFirst().get();
+    ProcessEvidence parent =
+        run.stream().filter(p -> p.proc().equals(writer.parent())).findFirst().get();
+    assertThat(parent.parent()).isEqualTo(root.proc());
+    assertThat(root.exitStatus()).isZero();
+    assertThat(w.eventsLost()).isZero();
+    assertThat(w.updatesLost()).isZero();
+  }
+
+  @Test
+  void trackedCommandName_noEnv_trackedFromExec() throws Exception {
+    byte[] data = new byte[4321];
+    new Random(9).nextBytes(data);
+    Path dataset = Files.write(dir.resolve("cmd.bin"), data);
+    Path tool = Files.createSymbolicLink(dir.resolve("lnprobecat"), Path.of("/bin/cat"));
+    EvidenceWindow w;
+    try (RuntimeEvidence rt =
+        RuntimeEvidence.start(
+            options().withCommands(List.of("lnprobecat")), Clock.systemUTC(), x -> {}, false)) {
+      assertThat(Workloads.sh(dir, Map.of(), tool + " cmd.bin > /dev/null; true")).isZero();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    long dsIno = ino(dataset);
+    ProcessEvidence cat =
+        w.processes().stream()
+            .filter(p -> p.files().stream().anyMatch(f -> f.ino() == dsIno))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cat.comm()).isEqualTo("lnprobecat");
+    assertThat(cat.trackedBecause()).isEqualTo("command");
+    assertThat(cat.runId()).isNull();
+    assertThat(
+            cat.files().stream()
+                .filter(f -> f.ino() == dsIno)
+                .mapToLong(FileEvidence::bytesRead)
+                .sum())
+        .isEqualTo(4321);
+    // the shell that started it was not tracked
+    assertThat(w.processes()).noneMatch(p -> "sh".equals(p.comm()));
+  }
+
+  @Test
+  void untrackedProcess_producesNoEvidence() throws Exception {
+    byte[] data = new byte[10_000];
+    new Random(8).nextBytes(data);
+    Path dataset = Files.write(dir.resolve("plain.bin"), data);
+    long dsIno = ino(dataset);
+    EvidenceWindow w;
+    Map<Integer, Long> trackedDuring;
+    try (RuntimeEvidence rt = RuntimeEvidence.start(options(), Clock.systemUTC(), x -> {}, false)) {
+      Workloads.sh(dir, Map.of("NOT_TRACKED", "1"), "cat plain.bin plain.bin > copy.bin");
+      trackedDuring = rt.session().tracked();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    assertThat(
+            w.processes().stream()
+                .flatMap(p -> p.files().stream())
+                .filter(
+                    f ->
+                        f.ino() == dsIno
+                            || f.path() != null && f.path().startsWith(dir.toString())))
+        .isEmpty();
+    assertThat(w.processes()).noneMatch(p -> p.args().contains("plain.bin"));
+    assertThat(trackedDuring.keySet()).doesNotContain((int) ProcessHandle.current().pid());
+  }
+}
