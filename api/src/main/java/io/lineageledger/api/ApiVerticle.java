@@ -1,5 +1,7 @@
 package io.lineageledger.api;
 
+import io.lineageledger.ingest.mlflow.InboxWriter;
+import io.lineageledger.ingest.mlflow.MlflowIngest;
 import io.lineageledger.ledger.journal.SigningKeys;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.lineageledger.ledger.note.NoteSigner;
@@ -46,6 +48,7 @@ final class ApiVerticle extends VerticleBase {
   private AccessLog accessLog;
   private TransparencyLog transparencyLog;
   private LogRunner logRunner;
+  private MlflowIngest mlflow;
   private HttpServer server;
   private Secret bootstrapKey;
 
@@ -79,13 +82,22 @@ final class ApiVerticle extends VerticleBase {
               Auth auth = new Auth(vertx, keys, accessLog, clock);
               logRunner =
                   new LogRunner(vertx, transparencyLog, clock, settings.log().sequenceInterval());
+              mlflow =
+                  new MlflowIngest(
+                      vertx, db.dataSource(), transparencyLog.journal(), clock, settings.mlflow());
               Routes.Handlers handlers =
                   new Routes.Handlers(
                       new Health(vertx, db, logRunner, Duration.ofSeconds(2)),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog),
                       Buffer.buffer(openApiText()),
-                      settings.log().publicTiles());
+                      settings.log().publicTiles(),
+                      new MlflowHandlers(
+                          vertx,
+                          mlflow,
+                          new InboxWriter(vertx, mlflow.inbox(), 500, 4),
+                          io.vertx.micrometer.backends.BackendRegistries.getDefaultNow(),
+                          clock));
               var router =
                   Routes.router(
                       vertx, contract, Routes.table(handlers), auth, settings.bodyLimitBytes());
@@ -98,11 +110,12 @@ final class ApiVerticle extends VerticleBase {
                   .requestHandler(router)
                   .listen();
             })
-        .onSuccess(
+        .compose(
             s -> {
               server = s;
-              announce();
+              return mlflow.start();
             })
+        .onSuccess(ignored -> announce())
         .onFailure(err -> releaseAfterFailedStart());
   }
 
@@ -186,6 +199,9 @@ final class ApiVerticle extends VerticleBase {
   }
 
   private void releaseAfterFailedStart() {
+    if (mlflow != null) {
+      mlflow.stop();
+    }
     if (accessLog != null) {
       accessLog.close();
     }
@@ -211,6 +227,7 @@ final class ApiVerticle extends VerticleBase {
             ? Future.succeededFuture()
             : server.shutdown(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
+        .eventually(() -> mlflow == null ? Future.succeededFuture() : mlflow.stop())
         .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.flush())
         .eventually(() -> logRunner == null ? Future.succeededFuture() : logRunner.drain())
         .eventually(
@@ -245,6 +262,10 @@ final class ApiVerticle extends VerticleBase {
 
   Database database() {
     return db;
+  }
+
+  MlflowIngest mlflow() {
+    return mlflow;
   }
 
   TransparencyLog transparencyLog() {

@@ -20,7 +20,8 @@ class RoutesTest {
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
                 Buffer.buffer(),
-                false));
+                false,
+                new MlflowHandlers(null, null, null, null, null)));
     Set<String> fromTable = new HashSet<>();
     table.forEach(e -> fromTable.add(e.method().name() + " " + e.path() + " " + e.operationId()));
 
@@ -50,7 +51,8 @@ class RoutesTest {
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
                 Buffer.buffer(),
-                false));
+                false,
+                new MlflowHandlers(null, null, null, null, null)));
     table.stream()
         .filter(e -> e.path().startsWith("/api/"))
         .forEach(e -> assertThat(e.isPublic()).as(e.path()).isFalse());
