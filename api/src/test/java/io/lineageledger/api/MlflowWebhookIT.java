@@ -10,6 +10,7 @@ import io.lineageledger.ledger.note.Checkpoint;
 import io.lineageledger.ledger.note.NoteVerifier;
 import io.lineageledger.platform.testing.Await;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -190,7 +191,8 @@ class MlflowWebhookIT {
     Map<String, Long> ids = new HashMap<>();
     for (List<Object> row :
         rows(
-            "SELECT kind, seq, raw FROM journal_records WHERE source = 'mlflow:prod' ORDER BY seq")) {
+            "SELECT kind, seq, raw FROM journal_records WHERE source = 'mlflow:prod'"
+                + " AND source_ref NOT LIKE '%SyncModel%' ORDER BY seq")) {
       ids.putIfAbsent((String) row.get(0), (Long) row.get(1));
       if (row.get(0).equals("mlflow.model_version")) {
         assertThat((byte[]) row.get(2))
@@ -273,8 +275,336 @@ class MlflowWebhookIT {
     service.verticle.mlflow().syncNow("prod").toCompletionStage().toCompletableFuture().get();
     assertThat(count("SELECT count(*) FROM journal_records WHERE source = 'mlflow:prod'"))
         .isEqualTo(before);
-    assertThat(count("SELECT count(*) FROM mlflow_alias_events WHERE source = 'prod'"))
+    assertThat(
+            count(
+                "SELECT count(*) FROM mlflow_alias_events WHERE source = 'prod'"
+                    + " AND model_name = 'JavaContractModel'"))
         .isEqualTo(1);
+  }
+
+  private static Map<String, Object> versionData(String name, String version) {
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("name", name);
+    data.put("version", version);
+    data.put("source", "models:/" + FakeMlflow.RECORDED_LOGGED_MODEL);
+    data.put("run_id", FakeMlflow.RECORDED_RUN);
+    data.put("tags", Map.of());
+    data.put("description", null);
+    return data;
+  }
+
+  private static void assertRefused(HttpResponse<String> r, int status, String type) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(new JsonObject(r.body()).getString("type")).isEqualTo(Problems.TYPE_PREFIX + type);
+  }
+
+  private static HttpResponse<String> post(
+      String source, FakeMlflow.Delivery d, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(hook(source)))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(d.body()));
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    all.put("X-MLflow-Delivery-Id", d.deliveryId());
+    all.put("X-MLflow-Timestamp", d.timestamp());
+    all.put("X-MLflow-Signature", d.signature());
+    all.putAll(headers);
+    all.forEach(
+        (k, v) -> {
+          if (v != null) {
+            b.header(k, v);
+          }
+        });
+    return service.send(b.build());
+  }
+
+  @Test
+  void badDeliveries_refusedCountedAndNotStored() throws Exception {
+    long stored = count("SELECT count(*) FROM mlflow_deliveries");
+    Instant now = clock.instant();
+    Map<String, Object> data = versionData("Refused", "1");
+    FakeMlflow.Delivery good =
+        FakeMlflow.delivery("model_version", "created", data, Fixtures.RECORDED_SECRET, now);
+
+    HttpResponse<String> wrongSecret =
+        post("prod", FakeMlflow.delivery("model_version", "created", data, "guess", now), Map.of());
+    assertRefused(wrongSecret, 401, "unauthenticated");
+    assertThat(new JsonObject(wrongSecret.body()).getString("reason")).isEqualTo("bad_signature");
+    assertThat(wrongSecret.body()).doesNotContain(Fixtures.RECORDED_SECRET);
+    byte[] tampered = good.body().clone();
+    tampered[tampered.length - 3] = (byte) 'X';
+    assertRefused(
+        post(
+            "prod",
+            new FakeMlflow.Delivery(
+                good.deliveryId(), good.timestamp(), good.signature(), tampered),
+            Map.of()),
+        401,
+        "unauthenticated");
+    for (String h : List.of("X-MLflow-Signature", "X-MLflow-Delivery-Id", "X-MLflow-Timestamp")) {
+      Map<String, String> without = new HashMap<>();
+      without.put(h, null);
+      HttpResponse<String> r = post("prod", good, without);
+      assertRefused(r, 401, "unauthenticated");
+      assertThat(new JsonObject(r.body()).getString("detail")).contains(h);
+    }
+    for (Duration skew : List.of(Duration.ofMinutes(-6), Duration.ofMinutes(6))) {
+      HttpResponse<String> r =
+          post(
+              "prod",
+              FakeMlflow.delivery(
+                  "model_version", "created", data, Fixtures.RECORDED_SECRET, now.plus(skew)),
+              Map.of());
+      assertRefused(r, 401, "unauthenticated");
+      assertThat(new JsonObject(r.body()).getString("reason")).isEqualTo("stale_timestamp");
+    }
+    // An API key is not a webhook's credential.
+    assertRefused(
+        post(
+            "prod",
+            good,
+            Map.of("X-MLflow-Signature", "", "Authorization", "Bearer " + service.adminKey)),
+        401,
+        "unauthenticated");
+    assertRefused(post("nosuch", good, Map.of()), 404, "not-found");
+
+    Map<String, Object> big = versionData("Big", "1");
+    big.put("description", "x".repeat(5000));
+    assertRefused(
+        post(
+            "prod",
+            FakeMlflow.delivery("model_version", "created", big, Fixtures.RECORDED_SECRET, now),
+            Map.of()),
+        413,
+        "body-too-large");
+    byte[] notJson =
+        "{\"entity\": \"model_version\", ".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String id = java.util.UUID.randomUUID().toString();
+    String ts = Long.toString(now.getEpochSecond());
+    assertRefused(
+        post(
+            "prod",
+            new FakeMlflow.Delivery(
+                id, ts, FakeMlflow.sign(Fixtures.RECORDED_SECRET, id, ts, notJson), notJson),
+            Map.of()),
+        400,
+        "malformed-json");
+
+    assertThat(count("SELECT count(*) FROM mlflow_deliveries")).isEqualTo(stored);
+    String metrics = service.get("/metrics", null).body();
+    assertThat(metrics)
+        .containsPattern(
+            "lineage_mlflow_webhook_rejected_total\\{[^}]*reason=\"bad_signature\"[^}]*source=\"prod\"");
+    assertThat(metrics)
+        .contains("reason=\"stale_timestamp\"")
+        .contains("reason=\"unknown_source\"");
+    Await.until(
+        Duration.ofSeconds(10),
+        "refused webhooks in the access log",
+        () ->
+            count(
+                    "SELECT count(*) FROM access_log WHERE route = ? AND status = 401",
+                    "/api/v1/ingest/mlflow/{source}/webhook")
+                >= 6);
+  }
+
+  @Test
+  void unknownEventType_journaledAsUnknownEvent_promptEventAsEvent() throws Exception {
+    Instant now = clock.instant();
+    FakeMlflow.Delivery unknown =
+        FakeMlflow.delivery(
+            "experiment", "renamed", Map.of("experiment_id", "7"), "hooks-secret", now);
+    FakeMlflow.Delivery prompt =
+        FakeMlflow.delivery("prompt", "created", Map.of("name", "greeting"), "hooks-secret", now);
+    assertThat(post("hooks", unknown, Map.of()).statusCode()).isEqualTo(202);
+    assertThat(post("hooks", prompt, Map.of()).statusCode()).isEqualTo(202);
+    awaitStatus("hooks", unknown.deliveryId(), "done");
+    awaitStatus("hooks", prompt.deliveryId(), "done");
+    List<Object> row =
+        rows(
+                "SELECT kind, raw FROM journal_records WHERE source = 'mlflow:hooks' AND source_ref = ?",
+                "deliveries/" + unknown.deliveryId())
+            .get(0);
+    assertThat(row.get(0)).isEqualTo("mlflow.unknown_event");
+    assertThat((byte[]) row.get(1)).isEqualTo(unknown.body());
+    assertThat(
+            rows(
+                    "SELECT kind FROM journal_records WHERE source = 'mlflow:hooks' AND source_ref = ?",
+                    "deliveries/" + prompt.deliveryId())
+                .get(0)
+                .get(0))
+        .isEqualTo("mlflow.event");
+  }
+
+  @Test
+  void mlflowUnreachable_retriedFromInboxUntilItAnswers() throws Exception {
+    lab.mode(FakeMlflow.Mode.UNAVAILABLE);
+    try {
+      FakeMlflow.Delivery d =
+          FakeMlflow.delivery(
+              "model_version",
+              "created",
+              versionData(FakeMlflow.RECORDED_MODEL, "1"),
+              "lab-secret",
+              clock.instant());
+      assertThat(post("lab", d, Map.of()).statusCode()).isEqualTo(202);
+      Await.until(
+          Duration.ofSeconds(30),
+          "a failed attempt recorded while MLflow is down",
+          () ->
+              count(
+                      "SELECT count(*) FROM mlflow_delivery_state s JOIN mlflow_deliveries d ON"
+                          + " d.id = s.delivery WHERE d.delivery_id = ? AND s.status = 'pending'"
+                          + " AND s.attempts >= 2 AND s.last_error LIKE '%HTTP 503%'",
+                      d.deliveryId())
+                  == 1);
+      assertThat(
+              service
+                  .get("/api/v1/admin/mlflow/deliveries?olderThanSeconds=3600", service.adminKey)
+                  .body())
+          .contains(d.deliveryId());
+      lab.mode(FakeMlflow.Mode.NORMAL);
+      awaitStatus("lab", d.deliveryId(), "done");
+      assertThat(
+              count(
+                  "SELECT count(*) FROM journal_records WHERE source = 'mlflow:lab'"
+                      + " AND kind = 'mlflow.model_version'"))
+          .isEqualTo(1);
+    } finally {
+      lab.mode(FakeMlflow.Mode.NORMAL);
+    }
+  }
+
+  @Test
+  void mlflowAnswersGarbage_deliveryFailedWithClearErrorListedForAdmins() throws Exception {
+    lab.mode(FakeMlflow.Mode.GARBAGE);
+    try {
+      FakeMlflow.Delivery d =
+          FakeMlflow.delivery(
+              "registered_model",
+              "created",
+              Map.of("name", FakeMlflow.RECORDED_MODEL),
+              "lab-secret",
+              clock.instant());
+      assertThat(post("lab", d, Map.of()).statusCode()).isEqualTo(202);
+      awaitStatus("lab", d.deliveryId(), "failed");
+      HttpResponse<String> r =
+          service.get("/api/v1/admin/mlflow/deliveries?limit=1000", service.adminKey);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonObject entry = null;
+      for (Object o : new JsonObject(r.body()).getJsonArray("deliveries")) {
+        if (((JsonObject) o).getString("deliveryId").equals(d.deliveryId())) {
+          entry = (JsonObject) o;
+        }
+      }
+      assertThat(entry).isNotNull();
+      assertThat(entry.getString("status")).isEqualTo("failed");
+      assertThat(entry.getInteger("attempts")).isEqualTo(2);
+      assertThat(entry.getString("lastError"))
+          .contains("registered-models/get")
+          .contains("garbage")
+          .contains("<html>");
+      assertThat(service.get("/api/v1/admin/mlflow/deliveries", client.ingestKey).statusCode())
+          .isEqualTo(403);
+    } finally {
+      lab.mode(FakeMlflow.Mode.NORMAL);
+    }
+  }
+
+  private static List<List<Object>> history(String model, String alias) throws Exception {
+    return rows(
+        "SELECT version, valid_until IS NULL FROM mlflow_alias_history WHERE source = 'prod'"
+            + " AND model_name = ? AND alias = ? ORDER BY valid_from, record_seq",
+        model,
+        alias);
+  }
+
+  @Test
+  void sync_catchesVersionWithoutWebhook_andAliasHistoryFollowsChanges() throws Exception {
+    String model = "SyncModel";
+    prod.createVersion(model, clock.millis());
+    prod.setAlias(model, "champion", "1");
+    syncProd();
+    assertThat(
+            count(
+                "SELECT count(*) FROM journal_records WHERE source = 'mlflow:prod' AND kind ="
+                    + " 'mlflow.model_version' AND source_ref LIKE 'model-versions/SyncModel/1@%'"))
+        .isEqualTo(1);
+    assertThat(history(model, "champion")).containsExactly(Arrays.asList("1", true));
+
+    prod.createVersion(model, clock.millis() + 1);
+    prod.setAlias(model, "champion", "2");
+    syncProd();
+    assertThat(
+            count(
+                "SELECT count(*) FROM journal_records WHERE source = 'mlflow:prod' AND kind ="
+                    + " 'mlflow.model_version' AND source_ref LIKE 'model-versions/SyncModel/2@%'"))
+        .isEqualTo(1);
+    assertThat(history(model, "champion"))
+        .containsExactly(Arrays.asList("1", false), Arrays.asList("2", true));
+
+    prod.deleteAlias(model, "champion");
+    syncProd();
+    assertThat(history(model, "champion"))
+        .containsExactly(Arrays.asList("1", false), Arrays.asList("2", false));
+    assertThat(
+            count(
+                "SELECT count(*) FROM journal_records WHERE source = 'mlflow:prod'"
+                    + " AND kind = 'mlflow.alias_deleted' AND source_ref LIKE"
+                    + " 'registered-models/SyncModel/aliases/champion@deleted/%'"))
+        .isEqualTo(1);
+
+    // Webhooks drive the same history: created, re-pointed, deleted.
+    for (FakeMlflow.Delivery d :
+        List.of(
+            FakeMlflow.delivery(
+                "model_version_alias",
+                "created",
+                Map.of("name", model, "alias", "challenger", "version", "1"),
+                Fixtures.RECORDED_SECRET,
+                clock.instant()),
+            FakeMlflow.delivery(
+                "model_version_alias",
+                "created",
+                Map.of("name", model, "alias", "challenger", "version", "2"),
+                Fixtures.RECORDED_SECRET,
+                clock.instant().plusMillis(10)),
+            FakeMlflow.delivery(
+                "model_version_alias",
+                "deleted",
+                Map.of("name", model, "alias", "challenger"),
+                Fixtures.RECORDED_SECRET,
+                clock.instant().plusMillis(20)))) {
+      assertThat(post("prod", d, Map.of()).statusCode()).isEqualTo(202);
+      awaitStatus("prod", d.deliveryId(), "done");
+    }
+    assertThat(history(model, "challenger"))
+        .containsExactly(Arrays.asList("1", false), Arrays.asList("2", false));
+    JsonArray subjects =
+        record(
+                (Long)
+                    rows("SELECT seq FROM journal_records WHERE source = 'mlflow:prod' AND kind ="
+                            + " 'mlflow.alias_set' AND source_ref LIKE"
+                            + " 'registered-models/SyncModel/aliases/challenger@2/%'")
+                        .get(0)
+                        .get(0))
+            .getJsonArray("subjects");
+    assertThat(subjects.getList())
+        .contains(
+            "mlflow://prod/registered-models/SyncModel",
+            "mlflow://prod/model-versions/SyncModel/2");
+  }
+
+  private static void syncProd() throws Exception {
+    service
+        .verticle
+        .mlflow()
+        .syncNow("prod")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private static JsonObject record(long id) throws Exception {
