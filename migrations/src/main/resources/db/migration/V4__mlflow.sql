@@ -15,13 +15,13 @@ CREATE TABLE mlflow_deliveries (
   CONSTRAINT mlflow_deliveries_once UNIQUE (source, delivery_id)
 );
 
--- Processing state of a delivery (mutable, apart from the evidence above).
+-- Processing state of a delivery (mutable, apart from the evidence above). A processor holds the
+-- row locked (FOR UPDATE SKIP LOCKED) while it works on the delivery.
 CREATE TABLE mlflow_delivery_state (
   delivery         bigint      PRIMARY KEY REFERENCES mlflow_deliveries (id),
   status           text        NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
   attempts         integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   next_attempt_at  timestamptz NOT NULL,
-  claimed_until    timestamptz,
   last_error       text,
   updated_at       timestamptz NOT NULL,
   processed_at     timestamptz

@@ -161,73 +161,86 @@ public final class Inbox {
   record Claimed(
       long id, String source, String deliveryId, byte[] body, int attempts, Instant receivedAt) {}
 
-  /**
-   * Claims up to {@code limit} due deliveries for {@code lease}; a processor that dies holding one
-   * loses it when the lease ends.
-   */
-  List<Claimed> claim(int limit, Duration lease) throws SQLException {
-    Instant now = clock.instant();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE mlflow_delivery_state s SET claimed_until = ?, updated_at = ?"
-                    + " FROM (SELECT delivery FROM mlflow_delivery_state WHERE status = 'pending'"
-                    + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
-                    + " ORDER BY delivery LIMIT ? FOR UPDATE SKIP LOCKED) due, mlflow_deliveries d"
-                    + " WHERE s.delivery = due.delivery AND d.id = due.delivery"
-                    + " RETURNING d.id, d.source, d.delivery_id, d.body, s.attempts, d.received_at")) {
-      ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
-      ps.setTimestamp(2, Timestamp.from(now));
-      ps.setTimestamp(3, Timestamp.from(now));
-      ps.setTimestamp(4, Timestamp.from(now));
-      ps.setInt(5, limit);
-      List<Claimed> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(
-              new Claimed(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getBytes(4),
-                  rs.getInt(5),
-                  rs.getTimestamp(6).toInstant()));
-        }
-      }
-      out.sort(java.util.Comparator.comparingLong(Claimed::id));
-      return out;
+  /** What became of one processing attempt. */
+  record Outcome(String status, String error, Instant retryAt) {
+    static Outcome done() {
+      return new Outcome("done", null, null);
+    }
+
+    static Outcome retry(String error, Instant at) {
+      return new Outcome("pending", error, at);
+    }
+
+    static Outcome failed(String error) {
+      return new Outcome("failed", error, null);
     }
   }
 
-  void markDone(long id) throws SQLException {
-    update(id, "done", null, null, true);
+  /** Processes one claimed delivery; must not throw for the delivery's own faults. */
+  interface Work {
+    Outcome process(Claimed d) throws Exception;
   }
 
-  /** Records a failed attempt; {@code retryAt} empty = give up (status failed). */
-  void markFailed(long id, String error, Optional<Instant> retryAt) throws SQLException {
-    update(id, retryAt.isPresent() ? "pending" : "failed", error, retryAt.orElse(null), true);
-  }
-
-  private void update(long id, String status, String error, Instant retryAt, boolean attempted)
-      throws SQLException {
-    Instant now = clock.instant();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
+  /**
+   * Claims the oldest due delivery and processes it while holding its row lock in an open
+   * transaction, then records the outcome in that transaction. Should the process die meanwhile,
+   * PostgreSQL ends the transaction with the connection and the delivery is due again at once: no
+   * lease to wait out, and two processors never hold the same delivery.
+   *
+   * @return whether a delivery was processed
+   */
+  boolean processNext(Work work) throws Exception {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Claimed d;
+        try (PreparedStatement ps =
             c.prepareStatement(
-                "UPDATE mlflow_delivery_state SET status = ?, attempts = attempts + ?,"
+                "SELECT d.id, d.source, d.delivery_id, d.body, s.attempts, d.received_at"
+                    + " FROM mlflow_delivery_state s JOIN mlflow_deliveries d ON d.id = s.delivery"
+                    + " WHERE s.status = 'pending' AND s.next_attempt_at <= ?"
+                    + " ORDER BY s.next_attempt_at, s.delivery LIMIT 1 FOR UPDATE OF s SKIP LOCKED")) {
+          ps.setTimestamp(1, Timestamp.from(clock.instant()));
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              c.commit();
+              return false;
+            }
+            d =
+                new Claimed(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getBytes(4),
+                    rs.getInt(5),
+                    rs.getTimestamp(6).toInstant());
+          }
+        }
+        Outcome o = work.process(d);
+        Instant now = clock.instant();
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE mlflow_delivery_state SET status = ?, attempts = attempts + 1,"
                     + " last_error = ?, next_attempt_at = coalesce(?, next_attempt_at),"
-                    + " claimed_until = NULL, updated_at = ?,"
-                    + " processed_at = CASE WHEN ? = 'done' THEN ? ELSE processed_at END"
-                    + " WHERE delivery = ?")) {
-      ps.setString(1, status);
-      ps.setInt(2, attempted ? 1 : 0);
-      ps.setString(3, error == null ? null : truncate(error, 4000));
-      ps.setTimestamp(4, retryAt == null ? null : Timestamp.from(retryAt));
-      ps.setTimestamp(5, Timestamp.from(now));
-      ps.setString(6, status);
-      ps.setTimestamp(7, Timestamp.from(now));
-      ps.setLong(8, id);
-      ps.executeUpdate();
+                    + " updated_at = ?, processed_at = CASE WHEN ? = 'done' THEN ?"
+                    + " ELSE processed_at END WHERE delivery = ?")) {
+          ps.setString(1, o.status());
+          ps.setString(2, o.error() == null ? null : truncate(o.error(), 4000));
+          ps.setTimestamp(3, o.retryAt() == null ? null : Timestamp.from(o.retryAt()));
+          ps.setTimestamp(4, Timestamp.from(now));
+          ps.setString(5, o.status());
+          ps.setTimestamp(6, Timestamp.from(now));
+          ps.setLong(7, d.id());
+          ps.executeUpdate();
+        }
+        c.commit();
+        return true;
+      } catch (Exception e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
     }
   }
 

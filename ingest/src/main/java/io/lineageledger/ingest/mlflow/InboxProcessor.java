@@ -1,11 +1,8 @@
 package io.lineageledger.ingest.mlflow;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,11 +10,11 @@ import org.slf4j.LoggerFactory;
  * Works through the inbox: claims due deliveries, hands each to its source's {@link Enricher} and
  * records the outcome. MLflow being unreachable is retried with backoff for as long as it lasts;
  * other failures are retried up to {@code maxAttempts} and then left {@code failed} with their
- * error, for an operator. Blocking; {@link #runOnce} is called from a worker.
+ * error, for an operator. Each delivery is processed under its inbox row lock (see {@link
+ * Inbox#processNext}). Blocking; {@link #runOnce} is called from a worker.
  */
 final class InboxProcessor {
   private static final Logger log = LoggerFactory.getLogger(InboxProcessor.class);
-  private static final Duration LEASE = Duration.ofMinutes(5);
 
   private final Inbox inbox;
   private final Map<String, Enricher> enrichers;
@@ -41,16 +38,16 @@ final class InboxProcessor {
     this.batch = batch;
   }
 
-  /** Processes one batch; returns how many deliveries it claimed. */
+  /** Processes up to one batch of due deliveries; returns how many it processed. */
   int runOnce() throws Exception {
-    List<Inbox.Claimed> claimed = inbox.claim(batch, LEASE);
-    for (Inbox.Claimed d : claimed) {
-      process(d);
+    int n = 0;
+    while (n < batch && inbox.processNext(this::process)) {
+      n++;
     }
-    return claimed.size();
+    return n;
   }
 
-  private void process(Inbox.Claimed d) throws Exception {
+  private Inbox.Outcome process(Inbox.Claimed d) {
     Enricher enricher = enrichers.get(d.source());
     int attempt = d.attempts() + 1;
     try {
@@ -59,20 +56,18 @@ final class InboxProcessor {
             "MLflow source '" + d.source() + "' is no longer configured; cannot process");
       }
       enricher.process(d.deliveryId(), d.body(), d.receivedAt());
-      inbox.markDone(d.id());
+      return Inbox.Outcome.done();
     } catch (BadDeliveryException e) {
       log.warn("MLflow delivery {} ({}) failed for good: {}", d.id(), d.source(), e.getMessage());
-      inbox.markFailed(d.id(), e.getMessage(), Optional.empty());
+      return Inbox.Outcome.failed(e.getMessage());
     } catch (MlflowException e) {
-      boolean forever = e.kind == MlflowException.Kind.UNAVAILABLE;
-      retryOrFail(d, attempt, forever, e.getMessage());
-    } catch (java.sql.SQLException | RuntimeException e) {
-      retryOrFail(d, attempt, false, e.toString());
+      return retryOrFail(d, attempt, e.kind == MlflowException.Kind.UNAVAILABLE, e.getMessage());
+    } catch (Exception e) {
+      return retryOrFail(d, attempt, false, e.toString());
     }
   }
 
-  private void retryOrFail(Inbox.Claimed d, int attempt, boolean forever, String error)
-      throws java.sql.SQLException {
+  private Inbox.Outcome retryOrFail(Inbox.Claimed d, int attempt, boolean forever, String error) {
     if (forever || attempt < maxAttempts) {
       Instant next = clock.instant().plus(backoff.delay(attempt));
       log.info(
@@ -82,15 +77,10 @@ final class InboxProcessor {
           attempt,
           next,
           error);
-      inbox.markFailed(d.id(), "attempt " + attempt + ": " + error, Optional.of(next));
-    } else {
-      log.warn(
-          "MLflow delivery {} ({}) failed after {} attempts: {}",
-          d.id(),
-          d.source(),
-          attempt,
-          error);
-      inbox.markFailed(d.id(), "attempt " + attempt + " (last): " + error, Optional.empty());
+      return Inbox.Outcome.retry("attempt " + attempt + ": " + error, next);
     }
+    log.warn(
+        "MLflow delivery {} ({}) failed after {} attempts: {}", d.id(), d.source(), attempt, error);
+    return Inbox.Outcome.failed("attempt " + attempt + " (last): " + error);
   }
 }

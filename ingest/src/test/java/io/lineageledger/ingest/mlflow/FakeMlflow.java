@@ -9,11 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -54,7 +50,9 @@ public final class FakeMlflow implements AutoCloseable {
     NORMAL,
     UNAVAILABLE,
     RATE_LIMITED,
-    GARBAGE
+    GARBAGE,
+    /** Takes requests and never answers them. */
+    HANG
   }
 
   public static final String RECORDED_MODEL = "JavaContractModel";
@@ -63,9 +61,9 @@ public final class FakeMlflow implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
-  private final HttpClient client;
   private volatile Mode mode = Mode.NORMAL;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger hung = new AtomicInteger();
   private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
   // registry state
@@ -102,7 +100,6 @@ public final class FakeMlflow implements AutoCloseable {
             .requestHandler(router)
             .listen(0, "127.0.0.1")
             .await(30, TimeUnit.SECONDS);
-    client = vertx.createHttpClient();
   }
 
   /**
@@ -131,6 +128,11 @@ public final class FakeMlflow implements AutoCloseable {
 
   public void mode(Mode m) {
     mode = m;
+  }
+
+  /** Requests taken and left unanswered in {@link Mode#HANG}. */
+  public int hung() {
+    return hung.get();
   }
 
   public int requests() {
@@ -230,6 +232,7 @@ public final class FakeMlflow implements AutoCloseable {
               .setStatusCode(200)
               .putHeader("Content-Type", "application/json")
               .end("<html><body>Proxy error page</body></html>");
+      case HANG -> hung.incrementAndGet();
       case NORMAL -> rc.next();
     }
   }
@@ -454,20 +457,23 @@ public final class FakeMlflow implements AutoCloseable {
     headers.put("X-MLflow-Signature", d.signature());
     headers.putAll(overrides);
     headers.values().removeIf(v -> v == null);
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url);
-    headers.forEach(o::addHeader);
-    HttpClientResponse r =
-        client
-            .request(o)
-            .compose(req -> req.send(Buffer.buffer(d.body())))
-            .await(30, TimeUnit.SECONDS);
-    r.body().await(30, TimeUnit.SECONDS);
-    return r.statusCode();
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            .timeout(java.time.Duration.ofSeconds(30))
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(d.body()));
+    headers.forEach(
+        (k, v) -> {
+          if (!k.equalsIgnoreCase("User-Agent")) {
+            b.header(k, v);
+          }
+        });
+    return java.net.http.HttpClient.newHttpClient()
+        .send(b.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Override
   public void close() throws Exception {
-    client.close().await(10, TimeUnit.SECONDS);
     server.close().await(10, TimeUnit.SECONDS);
   }
 }
