@@ -182,59 +182,66 @@ public final class Inbox {
   }
 
   /**
-   * Claims the oldest due delivery and processes it while holding its row lock in an open
-   * transaction, then records the outcome in that transaction. Should the process die meanwhile,
-   * PostgreSQL ends the transaction with the connection and the delivery is due again at once: no
-   * lease to wait out, and two processors never hold the same delivery.
+   * Claims up to {@code limit} due deliveries and processes them one by one while holding their row
+   * locks in one open transaction, then records every outcome in that transaction. Should the
+   * process die meanwhile, PostgreSQL ends the transaction with the connection and the deliveries
+   * are due again at once (their processing is idempotent): no lease to wait out, and two
+   * processors never hold the same delivery.
    *
-   * @return whether a delivery was processed
+   * @return how many deliveries were processed
    */
-  boolean processNext(Work work) throws Exception {
+  int processDue(int limit, Work work) throws Exception {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try {
-        Claimed d;
+        List<Claimed> claimed = new ArrayList<>();
         try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT d.id, d.source, d.delivery_id, d.body, s.attempts, d.received_at"
                     + " FROM mlflow_delivery_state s JOIN mlflow_deliveries d ON d.id = s.delivery"
                     + " WHERE s.status = 'pending' AND s.next_attempt_at <= ?"
-                    + " ORDER BY s.next_attempt_at, s.delivery LIMIT 1 FOR UPDATE OF s SKIP LOCKED")) {
+                    + " ORDER BY s.next_attempt_at, s.delivery LIMIT ? FOR UPDATE OF s SKIP LOCKED")) {
           ps.setTimestamp(1, Timestamp.from(clock.instant()));
+          ps.setInt(2, limit);
           try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.commit();
-              return false;
+            while (rs.next()) {
+              claimed.add(
+                  new Claimed(
+                      rs.getLong(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getBytes(4),
+                      rs.getInt(5),
+                      rs.getTimestamp(6).toInstant()));
             }
-            d =
-                new Claimed(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getBytes(4),
-                    rs.getInt(5),
-                    rs.getTimestamp(6).toInstant());
           }
         }
-        Outcome o = work.process(d);
-        Instant now = clock.instant();
+        if (claimed.isEmpty()) {
+          c.commit();
+          return 0;
+        }
         try (PreparedStatement ps =
             c.prepareStatement(
                 "UPDATE mlflow_delivery_state SET status = ?, attempts = attempts + 1,"
                     + " last_error = ?, next_attempt_at = coalesce(?, next_attempt_at),"
                     + " updated_at = ?, processed_at = CASE WHEN ? = 'done' THEN ?"
                     + " ELSE processed_at END WHERE delivery = ?")) {
-          ps.setString(1, o.status());
-          ps.setString(2, o.error() == null ? null : truncate(o.error(), 4000));
-          ps.setTimestamp(3, o.retryAt() == null ? null : Timestamp.from(o.retryAt()));
-          ps.setTimestamp(4, Timestamp.from(now));
-          ps.setString(5, o.status());
-          ps.setTimestamp(6, Timestamp.from(now));
-          ps.setLong(7, d.id());
-          ps.executeUpdate();
+          for (Claimed d : claimed) {
+            Outcome o = work.process(d);
+            Instant now = clock.instant();
+            ps.setString(1, o.status());
+            ps.setString(2, o.error() == null ? null : truncate(o.error(), 4000));
+            ps.setTimestamp(3, o.retryAt() == null ? null : Timestamp.from(o.retryAt()));
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setString(5, o.status());
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setLong(7, d.id());
+            ps.addBatch();
+          }
+          ps.executeBatch();
         }
         c.commit();
-        return true;
+        return claimed.size();
       } catch (Exception e) {
         c.rollback();
         throw e;

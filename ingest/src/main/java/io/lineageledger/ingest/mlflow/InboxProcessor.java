@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * records the outcome. MLflow being unreachable is retried with backoff for as long as it lasts;
  * other failures are retried up to {@code maxAttempts} and then left {@code failed} with their
  * error, for an operator. Each delivery is processed under its inbox row lock (see {@link
- * Inbox#processNext}). Blocking; {@link #runOnce} is called from a worker.
+ * Inbox#processDue}). Blocking; {@link #runOnce} is called from a worker.
  */
 final class InboxProcessor {
   private static final Logger log = LoggerFactory.getLogger(InboxProcessor.class);
@@ -40,11 +40,7 @@ final class InboxProcessor {
 
   /** Processes up to one batch of due deliveries; returns how many it processed. */
   int runOnce() throws Exception {
-    int n = 0;
-    while (n < batch && inbox.processNext(this::process)) {
-      n++;
-    }
-    return n;
+    return inbox.processDue(batch, this::process);
   }
 
   private Inbox.Outcome process(Inbox.Claimed d) {
