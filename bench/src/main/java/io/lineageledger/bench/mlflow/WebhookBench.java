@@ -59,6 +59,15 @@ public final class WebhookBench {
     int warmup = Integer.parseInt(opt.getOrDefault("warmup", "5"));
     int connections = Integer.parseInt(opt.getOrDefault("connections", "64"));
     String cp = opt.get("serviceClasspath");
+    String existing = opt.get("url");
+    if (existing != null) {
+      // Load an already running service only (for profiling it); no reference, no report.
+      Vertx v = Vertx.vertx();
+      run(v, existing, connections, warmup, false);
+      print("webhooks", run(v, existing, connections, seconds, true));
+      v.close().await(30, TimeUnit.SECONDS);
+      return;
+    }
     if (cp == null) {
       throw new IllegalArgumentException("--serviceClasspath=<api jar>:<api lib/*> is required");
     }

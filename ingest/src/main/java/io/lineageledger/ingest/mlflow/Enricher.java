@@ -85,7 +85,14 @@ final class Enricher {
 
   // ---- webhook deliveries ----------------------------------------------------------------------
 
-  void process(String deliveryId, byte[] body, Instant receivedAt) throws Exception {
+  /**
+   * Processes one delivery. Records that need nothing from MLflow (plain events) are added to
+   * {@code deferred}, for the caller to journal together with those of other deliveries in one
+   * transaction (one WAL flush for a batch instead of one per delivery); the rest are journaled
+   * here.
+   */
+  void process(String deliveryId, byte[] body, Instant receivedAt, List<Record> deferred)
+      throws Exception {
     JsonNode event;
     try {
       event = MAPPER.readTree(body);
@@ -110,14 +117,14 @@ final class Enricher {
         if (rest.isPresent()) {
           modelVersion(text(data, "name", deliveryId), text(data, "version", deliveryId));
         } else {
-          journalEvent(EVENT, deliveryId, type, event, body, at);
+          deferred.add(eventRecord(EVENT, deliveryId, type, event, body, at));
         }
       }
       case "registered_model.created" -> {
         if (rest.isPresent()) {
           registeredModel(text(data, "name", deliveryId));
         } else {
-          journalEvent(EVENT, deliveryId, type, event, body, at);
+          deferred.add(eventRecord(EVENT, deliveryId, type, event, body, at));
         }
       }
       case "model_version_alias.created" ->
@@ -138,13 +145,14 @@ final class Enricher {
               body,
               event);
       default ->
-          journalEvent(
-              KNOWN_EVENTS.contains(type) ? EVENT : UNKNOWN_EVENT,
-              deliveryId,
-              type,
-              event,
-              body,
-              at);
+          deferred.add(
+              eventRecord(
+                  KNOWN_EVENTS.contains(type) ? EVENT : UNKNOWN_EVENT,
+                  deliveryId,
+                  type,
+                  event,
+                  body,
+                  at));
     }
   }
 
@@ -170,9 +178,8 @@ final class Enricher {
     return fallback;
   }
 
-  private void journalEvent(
-      String kind, String deliveryId, String type, JsonNode event, byte[] body, Instant at)
-      throws SQLException {
+  private Record eventRecord(
+      String kind, String deliveryId, String type, JsonNode event, byte[] body, Instant at) {
     ObjectNode p = MAPPER.createObjectNode();
     p.put("server", source.id());
     p.put("deliveryId", deliveryId);
@@ -184,7 +191,7 @@ final class Enricher {
         || name.isTextual() && type.startsWith("model_version")) {
       subj.add(subjects.registeredModel(name.asText()));
     }
-    append(List.of(record(kind, "deliveries/" + deliveryId, at, subj, p, body, null)));
+    return record(kind, "deliveries/" + deliveryId, at, subj, p, body, null);
   }
 
   // ---- facts fetched from MLflow ---------------------------------------------------------------
@@ -573,7 +580,8 @@ final class Enricher {
     store.link(rows);
   }
 
-  private List<AppendResult> append(List<Record> records) throws SQLException {
+  /** Journals records collected by {@link #process}; a conflict fails the whole batch. */
+  List<AppendResult> append(List<Record> records) throws SQLException {
     List<AppendResult> results = journal.appendAll(records);
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).status() == AppendResult.Status.CONFLICT) {

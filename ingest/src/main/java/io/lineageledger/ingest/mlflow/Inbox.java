@@ -179,6 +179,9 @@ public final class Inbox {
   /** Processes one claimed delivery; must not throw for the delivery's own faults. */
   interface Work {
     Outcome process(Claimed d) throws Exception;
+
+    /** Runs after the batch was processed, before its outcomes are committed. */
+    default void beforeCommit() throws Exception {}
   }
 
   /**
@@ -238,6 +241,7 @@ public final class Inbox {
             ps.setLong(7, d.id());
             ps.addBatch();
           }
+          work.beforeCommit();
           ps.executeBatch();
         }
         c.commit();

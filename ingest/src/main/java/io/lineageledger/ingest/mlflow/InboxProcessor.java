@@ -1,7 +1,10 @@
 package io.lineageledger.ingest.mlflow;
 
+import io.lineageledger.ledger.journal.Record;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +43,30 @@ final class InboxProcessor {
 
   /** Processes up to one batch of due deliveries; returns how many it processed. */
   int runOnce() throws Exception {
-    return inbox.processDue(batch, this::process);
+    Map<String, List<Record>> deferred = new java.util.LinkedHashMap<>();
+    return inbox.processDue(
+        batch,
+        new Inbox.Work() {
+          @Override
+          public Inbox.Outcome process(Inbox.Claimed d) {
+            return InboxProcessor.this.process(
+                d, deferred.computeIfAbsent(d.source(), s -> new ArrayList<>()));
+          }
+
+          @Override
+          public void beforeCommit() throws Exception {
+            // Deferred records are journaled before the outcomes commit: a crash in between
+            // leaves the deliveries pending, and journaling them again is a no-op.
+            for (Map.Entry<String, List<Record>> e : deferred.entrySet()) {
+              if (!e.getValue().isEmpty()) {
+                enrichers.get(e.getKey()).append(e.getValue());
+              }
+            }
+          }
+        });
   }
 
-  private Inbox.Outcome process(Inbox.Claimed d) {
+  private Inbox.Outcome process(Inbox.Claimed d, List<Record> deferred) {
     Enricher enricher = enrichers.get(d.source());
     int attempt = d.attempts() + 1;
     try {
@@ -51,7 +74,14 @@ final class InboxProcessor {
         throw new BadDeliveryException(
             "MLflow source '" + d.source() + "' is no longer configured; cannot process");
       }
-      enricher.process(d.deliveryId(), d.body(), d.receivedAt());
+      int before = deferred.size();
+      try {
+        enricher.process(d.deliveryId(), d.body(), d.receivedAt(), deferred);
+      } catch (Exception e) {
+        // A failed delivery's deferred records must not be journaled with the batch.
+        deferred.subList(before, deferred.size()).clear();
+        throw e;
+      }
       return Inbox.Outcome.done();
     } catch (BadDeliveryException e) {
       log.warn("MLflow delivery {} ({}) failed for good: {}", d.id(), d.source(), e.getMessage());
