@@ -22,8 +22,8 @@ import java.util.Set;
  * The route table: every endpoint the service answers, in one list, each with its roles and its
  * contract operation. Every request passes, in order: body limit → API-key auth and role check (and
  * access logging), or for signed webhooks access logging and the signature check → JSON
- * well-formedness → OpenAPI validation → the handler. Failures of any step become problem documents
- * in {@link Problems}.
+ * well-formedness → OpenAPI validation (not for signed webhooks) → the handler. Failures of any
+ * step become problem documents in {@link Problems}.
  */
 final class Routes {
   private static final Set<Role> ANY_ROLE = EnumSet.allOf(Role.class);
@@ -171,7 +171,11 @@ final class Routes {
       if (e.jsonBody()) {
         route.handler(JsonBodies::requireWellFormed);
       }
-      if (e.regex() == null) {
+      // Signed webhooks skip contract validation: they are authenticated over their exact bytes,
+      // their body is checked when processed, and vertx-openapi's validator (a schema validator
+      // built per parameter per request, run through the worker pool) capped the webhook path at
+      // a few hundred deliveries/s.
+      if (e.regex() == null && e.guard() != Endpoint.Guard.SIGNATURE) {
         route.handler(validation(contract, validator, extractor, e.operationId()));
       }
       route.handler(e.handler());
