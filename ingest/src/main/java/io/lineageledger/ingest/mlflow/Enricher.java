@@ -191,7 +191,10 @@ final class Enricher {
         || name.isTextual() && type.startsWith("model_version")) {
       subj.add(subjects.registeredModel(name.asText()));
     }
-    return record(kind, "deliveries/" + deliveryId, at, subj, p, body, null);
+    ObjectNode minimal = p.deepCopy();
+    minimal.remove("event");
+    minimal.put("truncated", "the event exceeds the record size; see raw");
+    return record(kind, "deliveries/" + deliveryId, at, subj, p, body, minimal);
   }
 
   // ---- facts fetched from MLflow ---------------------------------------------------------------

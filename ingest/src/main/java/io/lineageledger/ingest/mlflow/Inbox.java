@@ -180,8 +180,14 @@ public final class Inbox {
   interface Work {
     Outcome process(Claimed d) throws Exception;
 
-    /** Runs after the batch was processed, before its outcomes are committed. */
-    default void beforeCommit() throws Exception {}
+    /**
+     * Runs after the batch was processed, before its outcomes are committed.
+     *
+     * @return outcomes replacing those {@link #process} gave, by delivery id
+     */
+    default Map<Long, Outcome> beforeCommit() throws Exception {
+      return Map.of();
+    }
   }
 
   /**
@@ -229,8 +235,13 @@ public final class Inbox {
                     + " last_error = ?, next_attempt_at = coalesce(?, next_attempt_at),"
                     + " updated_at = ?, processed_at = CASE WHEN ? = 'done' THEN ?"
                     + " ELSE processed_at END WHERE delivery = ?")) {
+          Map<Long, Outcome> outcomes = new java.util.LinkedHashMap<>();
           for (Claimed d : claimed) {
-            Outcome o = work.process(d);
+            outcomes.put(d.id(), work.process(d));
+          }
+          outcomes.putAll(work.beforeCommit());
+          for (Map.Entry<Long, Outcome> e : outcomes.entrySet()) {
+            Outcome o = e.getValue();
             Instant now = clock.instant();
             ps.setString(1, o.status());
             ps.setString(2, o.error() == null ? null : truncate(o.error(), 4000));
@@ -238,10 +249,9 @@ public final class Inbox {
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setString(5, o.status());
             ps.setTimestamp(6, Timestamp.from(now));
-            ps.setLong(7, d.id());
+            ps.setLong(7, e.getKey());
             ps.addBatch();
           }
-          work.beforeCommit();
           ps.executeBatch();
         }
         c.commit();

@@ -4,6 +4,7 @@ import io.lineageledger.ledger.journal.Record;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -43,27 +44,55 @@ final class InboxProcessor {
 
   /** Processes up to one batch of due deliveries; returns how many it processed. */
   int runOnce() throws Exception {
-    Map<String, List<Record>> deferred = new java.util.LinkedHashMap<>();
+    Map<Inbox.Claimed, List<Record>> deferred = new LinkedHashMap<>();
     return inbox.processDue(
         batch,
         new Inbox.Work() {
           @Override
           public Inbox.Outcome process(Inbox.Claimed d) {
             return InboxProcessor.this.process(
-                d, deferred.computeIfAbsent(d.source(), s -> new ArrayList<>()));
+                d, deferred.computeIfAbsent(d, k -> new ArrayList<>()));
           }
 
           @Override
-          public void beforeCommit() throws Exception {
-            // Deferred records are journaled before the outcomes commit: a crash in between
-            // leaves the deliveries pending, and journaling them again is a no-op.
-            for (Map.Entry<String, List<Record>> e : deferred.entrySet()) {
-              if (!e.getValue().isEmpty()) {
-                enrichers.get(e.getKey()).append(e.getValue());
-              }
-            }
+          public Map<Long, Inbox.Outcome> beforeCommit() {
+            return journalDeferred(deferred);
           }
         });
+  }
+
+  /**
+   * Journals the batch's deferred records, one transaction per source; if that fails, delivery by
+   * delivery, so one bad delivery cannot hold back (or endlessly re-run) the others. Runs before
+   * the outcomes commit: a crash in between leaves the deliveries pending, and journaling them
+   * again is a no-op.
+   */
+  private Map<Long, Inbox.Outcome> journalDeferred(Map<Inbox.Claimed, List<Record>> deferred) {
+    Map<Long, Inbox.Outcome> overrides = new LinkedHashMap<>();
+    Map<String, List<Inbox.Claimed>> bySource = new LinkedHashMap<>();
+    deferred.forEach(
+        (d, records) -> {
+          if (!records.isEmpty()) {
+            bySource.computeIfAbsent(d.source(), s -> new ArrayList<>()).add(d);
+          }
+        });
+    for (Map.Entry<String, List<Inbox.Claimed>> e : bySource.entrySet()) {
+      Enricher enricher = enrichers.get(e.getKey());
+      List<Record> all = new ArrayList<>();
+      e.getValue().forEach(d -> all.addAll(deferred.get(d)));
+      try {
+        enricher.append(all);
+      } catch (Exception batchFailure) {
+        for (Inbox.Claimed d : e.getValue()) {
+          try {
+            enricher.append(deferred.get(d));
+          } catch (Exception one) {
+            overrides.put(d.id(), retryOrFail(d, d.attempts() + 1, false, "journaling: " + one));
+          }
+        }
+      }
+    }
+    return overrides;
   }
 
   private Inbox.Outcome process(Inbox.Claimed d, List<Record> deferred) {
