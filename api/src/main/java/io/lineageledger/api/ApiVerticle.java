@@ -5,6 +5,8 @@ import io.lineageledger.bpf.ProbesUnavailableException;
 import io.lineageledger.bpf.RuntimeEvidence;
 import io.lineageledger.graph.Extractors;
 import io.lineageledger.graph.LineageGraph;
+import io.lineageledger.ingest.mlflow.InboxWriter;
+import io.lineageledger.ingest.mlflow.MlflowIngest;
 import io.lineageledger.ledger.journal.Journal;
 import io.lineageledger.ledger.journal.SigningKeys;
 import io.lineageledger.ledger.journal.TransparencyLog;
@@ -53,6 +55,7 @@ final class ApiVerticle extends VerticleBase {
   private TransparencyLog transparencyLog;
   private LogRunner logRunner;
   private Anchoring anchoring;
+  private MlflowIngest mlflow;
   private HttpServer server;
   private Secret bootstrapKey;
   private NoteSigner signer;
@@ -96,6 +99,9 @@ final class ApiVerticle extends VerticleBase {
               anchoring =
                   Anchoring.start(
                       vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
+              mlflow =
+                  new MlflowIngest(
+                      vertx, db.dataSource(), transparencyLog.journal(), clock, settings.mlflow());
               Routes.Handlers handlers =
                   new Routes.Handlers(
                       new Health(
@@ -109,7 +115,13 @@ final class ApiVerticle extends VerticleBase {
                       new LogHandlers(vertx, transparencyLog, anchoring),
                       new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
                       Buffer.buffer(openApiText()),
-                      settings.log().publicTiles());
+                      settings.log().publicTiles(),
+                      new MlflowHandlers(
+                          vertx,
+                          mlflow,
+                          new InboxWriter(vertx, mlflow.inbox(), 500, 4),
+                          io.vertx.micrometer.backends.BackendRegistries.getDefaultNow(),
+                          clock));
               var router =
                   Routes.router(
                       vertx, contract, Routes.table(handlers), auth, settings.bodyLimitBytes());
@@ -122,11 +134,12 @@ final class ApiVerticle extends VerticleBase {
                   .requestHandler(router)
                   .listen();
             })
-        .onSuccess(
+        .compose(
             s -> {
               server = s;
-              announce();
+              return mlflow.start();
             })
+        .onSuccess(ignored -> announce())
         .onFailure(err -> releaseAfterFailedStart());
   }
 
@@ -250,6 +263,9 @@ final class ApiVerticle extends VerticleBase {
 
   private void releaseAfterFailedStart() {
     closeEvidence();
+    if (mlflow != null) {
+      mlflow.stop();
+    }
     if (accessLog != null) {
       accessLog.close();
     }
@@ -278,6 +294,7 @@ final class ApiVerticle extends VerticleBase {
             ? Future.succeededFuture()
             : server.shutdown(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
+        .eventually(() -> mlflow == null ? Future.succeededFuture() : mlflow.stop())
         .eventually(() -> accessLog == null ? Future.succeededFuture() : accessLog.flush())
         .eventually(() -> logRunner == null ? Future.succeededFuture() : logRunner.drain())
         .eventually(() -> anchoring == null ? Future.succeededFuture() : anchoring.drain())
@@ -317,6 +334,10 @@ final class ApiVerticle extends VerticleBase {
 
   Database database() {
     return db;
+  }
+
+  MlflowIngest mlflow() {
+    return mlflow;
   }
 
   TransparencyLog transparencyLog() {

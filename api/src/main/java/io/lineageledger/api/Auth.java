@@ -84,6 +84,19 @@ final class Auth {
     };
   }
 
+  /**
+   * Access-logs a route that authenticates its caller otherwise (a signed webhook): registered
+   * before that check, so refused requests are logged too.
+   */
+  io.vertx.core.Handler<RoutingContext> accessLogged(Endpoint endpoint) {
+    return rc -> {
+      Instant started = clock.instant();
+      long startNanos = System.nanoTime();
+      rc.addEndHandler(ignored -> log(rc, endpoint.path(), started, startNanos));
+      rc.next();
+    };
+  }
+
   private static String presentedKey(RoutingContext rc) {
     String authz = rc.request().getHeader("Authorization");
     if (authz != null && authz.regionMatches(true, 0, "Bearer ", 0, 7)) {

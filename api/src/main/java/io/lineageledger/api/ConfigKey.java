@@ -159,6 +159,51 @@ enum ConfigKey {
       "evidence.commands",
       "",
       "comma-separated command names (at most 15 bytes each) tracked from exec with their descendants, at most 256",
+      false),
+  MLFLOW_SOURCES(
+      "mlflow.sources",
+      "",
+      "MLflow servers as comma-separated id=url (or just id for webhooks without enrichment), e.g. prod=http://mlflow:5000; ids 1..48 of a-z 0-9 _ -",
+      false),
+  MLFLOW_WEBHOOK_SECRETS(
+      "mlflow.webhookSecrets",
+      "",
+      "webhook signing secret of each MLflow source as comma-separated id=secret (never logged or printed); every source needs one",
+      true),
+  MLFLOW_WEBHOOK_TOLERANCE_SECONDS(
+      "mlflow.webhookToleranceSeconds",
+      "300",
+      "how far a webhook's X-MLflow-Timestamp may be from the service's clock, 1..86400 s",
+      false),
+  MLFLOW_WEBHOOK_BODY_LIMIT_BYTES(
+      "mlflow.webhookBodyLimitBytes",
+      "262144",
+      "largest accepted MLflow webhook body, 1..104857600 bytes (and at most http.bodyLimitBytes); larger gets 413",
+      false),
+  MLFLOW_SYNC_INTERVAL_SECONDS(
+      "mlflow.syncIntervalSeconds",
+      "300",
+      "time between incremental sync rounds of each MLflow server with a URL, 0..86400 s (0 = no sync)",
+      false),
+  MLFLOW_REQUEST_TIMEOUT_MILLIS(
+      "mlflow.requestTimeoutMillis",
+      "10000",
+      "deadline of one call to an MLflow server, 100..600000 ms",
+      false),
+  MLFLOW_MAX_ATTEMPTS(
+      "mlflow.maxAttempts",
+      "8",
+      "attempts at a webhook delivery before it is left failed, 1..1000 (MLflow being unreachable is retried until it answers)",
+      false),
+  MLFLOW_INBOX_POLL_MILLIS(
+      "mlflow.inboxPollMillis",
+      "500",
+      "how often the webhook inbox is checked for due deliveries when idle, 10..60000 ms",
+      false),
+  MLFLOW_REGISTER_WEBHOOK_URL(
+      "mlflow.registerWebhookUrl",
+      "",
+      "when set, registered at start as the webhook of each MLflow server with a URL ({source} is replaced by the source id), unless already registered",
       false);
 
   final String key;

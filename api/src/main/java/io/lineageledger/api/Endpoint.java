@@ -19,6 +19,8 @@ import java.util.Set;
  * @param regex when non-null, the route matches this regex instead of {@code path}, and the handler
  *     parses the path itself (C2SP tile paths span a variable number of segments, which OpenAPI
  *     cannot express); such routes skip contract validation
+ * @param signatureCheck when non-null, the route is authenticated by this handler (a webhook's
+ *     signature over its raw body) instead of an API key; {@code roles} is then empty
  */
 record Endpoint(
     HttpMethod method,
@@ -27,7 +29,36 @@ record Endpoint(
     Set<Role> roles,
     boolean jsonBody,
     Handler<RoutingContext> handler,
-    String regex) {
+    String regex,
+    Handler<RoutingContext> signatureCheck) {
+
+  /** How a route's caller is authenticated. */
+  enum Guard {
+    PUBLIC,
+    API_KEY,
+    SIGNATURE
+  }
+
+  Endpoint(
+      HttpMethod method,
+      String path,
+      String operationId,
+      Set<Role> roles,
+      boolean jsonBody,
+      Handler<RoutingContext> handler,
+      String regex) {
+    this(method, path, operationId, roles, jsonBody, handler, regex, null);
+  }
+
+  /** A route authenticated by a signature over its body rather than by an API key. */
+  static Endpoint signed(
+      HttpMethod method,
+      String path,
+      String operationId,
+      Handler<RoutingContext> signatureCheck,
+      Handler<RoutingContext> handler) {
+    return new Endpoint(method, path, operationId, Set.of(), true, handler, null, signatureCheck);
+  }
 
   Endpoint(
       HttpMethod method,
@@ -47,10 +78,21 @@ record Endpoint(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path '" + path + "' must start with /");
     }
+    if (signatureCheck != null && !roles.isEmpty()) {
+      throw new IllegalArgumentException(
+          "route " + path + " is signature-authenticated and cannot also admit API-key roles");
+    }
+  }
+
+  Guard guard() {
+    if (signatureCheck != null) {
+      return Guard.SIGNATURE;
+    }
+    return roles.isEmpty() ? Guard.PUBLIC : Guard.API_KEY;
   }
 
   boolean isPublic() {
-    return roles.isEmpty();
+    return guard() == Guard.PUBLIC;
   }
 
   /** {@code /a/{id}} → {@code /a/:id}, Vert.x's path-parameter syntax. */

@@ -21,8 +21,9 @@ import java.util.Set;
 /**
  * The route table: every endpoint the service answers, in one list, each with its roles and its
  * contract operation. Every request passes, in order: body limit → API-key auth and role check (and
- * access logging) → JSON well-formedness → OpenAPI validation → the handler. Failures of any step
- * become problem documents in {@link Problems}.
+ * access logging), or for signed webhooks access logging and the signature check → JSON
+ * well-formedness → OpenAPI validation (not for signed webhooks) → the handler. Failures of any
+ * step become problem documents in {@link Problems}.
  */
 final class Routes {
   private static final Set<Role> ANY_ROLE = EnumSet.allOf(Role.class);
@@ -39,7 +40,8 @@ final class Routes {
       LogHandlers log,
       GraphHandlers graph,
       Buffer openApiYaml,
-      boolean publicTiles) {}
+      boolean publicTiles,
+      MlflowHandlers mlflow) {}
 
   private static final Set<Role> INGEST = EnumSet.of(Role.INGEST, Role.ADMIN);
   private static final Set<Role> READERS = EnumSet.of(Role.AUDITOR, Role.REGULATOR, Role.ADMIN);
@@ -183,7 +185,20 @@ final class Routes {
             h.publicTiles() ? PUBLIC : READERS,
             false,
             h.log()::tile,
-            TILE_REGEX));
+            TILE_REGEX),
+        Endpoint.signed(
+            HttpMethod.POST,
+            "/api/v1/ingest/mlflow/{source}/webhook",
+            "receiveMlflowWebhook",
+            h.mlflow()::verify,
+            h.mlflow()::accept),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/admin/mlflow/deliveries",
+            "listMlflowDeliveries",
+            AUDIT,
+            false,
+            h.mlflow()::stuck));
   }
 
   static Router router(
@@ -198,13 +213,19 @@ final class Routes {
           e.regex() != null
               ? router.routeWithRegex(e.method(), e.regex())
               : router.route(e.method(), e.vertxPath());
-      if (!e.isPublic()) {
-        route.handler(auth.require(e));
+      switch (e.guard()) {
+        case API_KEY -> route.handler(auth.require(e));
+        case SIGNATURE -> route.handler(auth.accessLogged(e)).handler(e.signatureCheck());
+        case PUBLIC -> {}
       }
       if (e.jsonBody()) {
         route.handler(JsonBodies::requireWellFormed);
       }
-      if (e.regex() == null) {
+      // Signed webhooks skip contract validation: they are authenticated over their exact bytes,
+      // their body is checked when processed, and vertx-openapi's validator (a schema validator
+      // built per parameter per request, run through the worker pool) capped the webhook path at
+      // a few hundred deliveries/s.
+      if (e.regex() == null && e.guard() != Endpoint.Guard.SIGNATURE) {
         route.handler(validation(contract, validator, extractor, e.operationId()));
       }
       route.handler(e.handler());

@@ -1,6 +1,8 @@
 package io.lineageledger.api;
 
 import io.lineageledger.bpf.ProbeOptions;
+import io.lineageledger.ingest.mlflow.MlflowConfig;
+import io.lineageledger.ingest.mlflow.MlflowSource;
 import io.lineageledger.platform.DatabaseSettings;
 import io.lineageledger.platform.Secret;
 import java.io.IOException;
@@ -34,7 +36,8 @@ record Settings(
     LogSettings log,
     List<String> crossCheckDatasetPrefixes,
     AnchorSettings anchor,
-    EvidenceSettings evidence) {
+    EvidenceSettings evidence,
+    MlflowConfig mlflow) {
 
   /**
    * Runtime evidence (eBPF) settings.
@@ -163,7 +166,8 @@ record Settings(
         log,
         datasetPrefixes(v),
         anchorSettings(v, env),
-        evidence(v));
+        evidence(v),
+        mlflow(v, bodyLimit));
   }
 
   private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
@@ -259,6 +263,91 @@ record Settings(
         .map(String::trim)
         .filter(x -> !x.isEmpty())
         .toList();
+  }
+
+  private static MlflowConfig mlflow(Map<ConfigKey, Sourced> v, long httpBodyLimit) {
+    Sourced sourcesValue = v.get(ConfigKey.MLFLOW_SOURCES);
+    Sourced secretsValue = v.get(ConfigKey.MLFLOW_WEBHOOK_SECRETS);
+    Map<String, String> secrets = new LinkedHashMap<>();
+    for (String part : secretsValue.value().split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        // The value is a secret: name the position, never the text.
+        throw invalid(
+            ConfigKey.MLFLOW_WEBHOOK_SECRETS,
+            secretsValue.source(),
+            "",
+            "comma-separated id=secret pairs (an entry lacks 'id=')");
+      }
+      secrets.put(part.substring(0, eq).trim(), part.substring(eq + 1));
+    }
+    java.util.List<MlflowSource> sources = new java.util.ArrayList<>();
+    for (String part : sourcesValue.value().split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      String id = (eq < 0 ? part : part.substring(0, eq)).trim();
+      String url = eq < 0 ? "" : part.substring(eq + 1).trim();
+      String secret = secrets.remove(id);
+      if (secret == null || secret.isEmpty()) {
+        throw invalid(
+            ConfigKey.MLFLOW_SOURCES,
+            sourcesValue.source(),
+            sourcesValue.value(),
+            "every source needs a non-empty secret in mlflow.webhookSecrets; '"
+                + id
+                + "' has none");
+      }
+      try {
+        sources.add(
+            new MlflowSource(
+                id,
+                url.isEmpty() ? Optional.empty() : Optional.of(URI.create(url)),
+                Secret.of(secret)));
+      } catch (IllegalArgumentException e) {
+        throw invalid(
+            ConfigKey.MLFLOW_SOURCES,
+            sourcesValue.source(),
+            sourcesValue.value(),
+            "comma-separated id=url entries: " + e.getMessage());
+      }
+    }
+    if (!secrets.isEmpty()) {
+      throw invalid(
+          ConfigKey.MLFLOW_WEBHOOK_SECRETS,
+          secretsValue.source(),
+          "",
+          "secrets for sources not in mlflow.sources: " + secrets.keySet());
+    }
+    if (sources.stream().map(MlflowSource::id).distinct().count() != sources.size()) {
+      throw invalid(
+          ConfigKey.MLFLOW_SOURCES,
+          sourcesValue.source(),
+          sourcesValue.value(),
+          "each source id at most once");
+    }
+    long webhookLimit = range(v, ConfigKey.MLFLOW_WEBHOOK_BODY_LIMIT_BYTES, 1, 104_857_600);
+    String register = v.get(ConfigKey.MLFLOW_REGISTER_WEBHOOK_URL).value().trim();
+    if (!register.isEmpty() && !register.matches("https?://\\S+")) {
+      throw invalid(
+          ConfigKey.MLFLOW_REGISTER_WEBHOOK_URL,
+          v.get(ConfigKey.MLFLOW_REGISTER_WEBHOOK_URL).source(),
+          register,
+          "an http(s) URL, or empty");
+    }
+    return new MlflowConfig(
+        sources,
+        Duration.ofSeconds(range(v, ConfigKey.MLFLOW_WEBHOOK_TOLERANCE_SECONDS, 1, 86_400)),
+        Math.min(webhookLimit, httpBodyLimit),
+        Duration.ofSeconds(range(v, ConfigKey.MLFLOW_SYNC_INTERVAL_SECONDS, 0, 86_400)),
+        Duration.ofMillis(range(v, ConfigKey.MLFLOW_REQUEST_TIMEOUT_MILLIS, 100, 600_000)),
+        (int) range(v, ConfigKey.MLFLOW_MAX_ATTEMPTS, 1, 1000),
+        Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_POLL_MILLIS, 10, 60_000)),
+        register.isEmpty() ? Optional.empty() : Optional.of(register));
   }
 
   private static void checkJdbcUrl(String url, String source) {

@@ -22,7 +22,8 @@ class RoutesTest {
                 new LogHandlers(null, null),
                 new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
-                false));
+                false,
+                new MlflowHandlers(null, null, null, null, null)));
     Set<String> fromTable = new HashSet<>();
     table.forEach(e -> fromTable.add(e.method().name() + " " + e.path() + " " + e.operationId()));
 
@@ -53,7 +54,8 @@ class RoutesTest {
                 new LogHandlers(null, null),
                 new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
-                false));
+                false,
+                new MlflowHandlers(null, null, null, null, null)));
     table.stream()
         .filter(e -> e.path().startsWith("/api/"))
         .forEach(e -> assertThat(e.isPublic()).as(e.path()).isFalse());

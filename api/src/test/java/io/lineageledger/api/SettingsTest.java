@@ -33,6 +33,62 @@ class SettingsTest {
   }
 
   @Test
+  void load_mlflowSources_eachWithItsSecretAndUrl() {
+    Settings s =
+        Settings.load(
+            Optional.empty(),
+            Map.of(
+                "LINEAGE_MLFLOW_SOURCES", "prod=http://mlflow:5000, lab",
+                "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=s3cr=t,lab=other"));
+    var sources = s.mlflow().sources();
+    assertThat(sources)
+        .extracting(io.lineageledger.ingest.mlflow.MlflowSource::id)
+        .containsExactly("prod", "lab");
+    assertThat(sources.get(0).baseUrl()).hasValue(java.net.URI.create("http://mlflow:5000"));
+    assertThat(sources.get(0).webhookSecret().reveal()).isEqualTo("s3cr=t");
+    assertThat(sources.get(1).baseUrl()).isEmpty();
+    assertThat(s.mlflow().timestampTolerance()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(sources.toString()).doesNotContain("s3cr=t");
+  }
+
+  @Test
+  void load_mlflowSourceWithoutSecret_refusedWithoutPrintingSecrets() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(),
+                    Map.of(
+                        "LINEAGE_MLFLOW_SOURCES", "prod=http://mlflow:5000,lab",
+                        "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=hunter2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key mlflow.sources")
+        .hasMessageContaining("'lab' has none")
+        .message()
+        .doesNotContain("hunter2");
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(),
+                    Map.of(
+                        "LINEAGE_MLFLOW_SOURCES", "prod",
+                        "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=a,ghost=hunter2")))
+        .hasMessageContaining("mlflow.webhookSecrets")
+        .hasMessageContaining("[ghost]")
+        .message()
+        .doesNotContain("hunter2");
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(),
+                    Map.of(
+                        "LINEAGE_MLFLOW_SOURCES", "Prod!=ftp://x",
+                        "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "Prod!=hunter2")))
+        .hasMessageContaining("MLflow source id 'Prod!'")
+        .message()
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void load_badPort_namesKeySourceValueAndRange() {
     assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("LINEAGE_HTTP_PORT", "80800")))
         .isInstanceOf(ConfigException.class)

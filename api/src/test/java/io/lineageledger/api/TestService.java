@@ -51,8 +51,17 @@ final class TestService implements AutoCloseable {
   }
 
   static TestService start(Map<String, String> extraEnv) throws Exception {
+    return start(extraEnv, Clock.systemUTC());
+  }
+
+  /** The service on {@code clock} (e.g. one set to when recorded webhooks were signed). */
+  static TestService start(Map<String, String> extraEnv, Clock clock) throws Exception {
     return start(
-        SharedPostgres.freshDatabase(), Files.createTempDirectory("lineage-it"), extraEnv, null);
+        SharedPostgres.freshDatabase(),
+        Files.createTempDirectory("lineage-it"),
+        extraEnv,
+        null,
+        clock);
   }
 
   /**
@@ -61,11 +70,15 @@ final class TestService implements AutoCloseable {
    */
   TestService restart(Map<String, String> extraEnv) throws Exception {
     close();
-    return start(database, dataDir, extraEnv, adminKey);
+    return start(database, dataDir, extraEnv, adminKey, Clock.systemUTC());
   }
 
   private static TestService start(
-      FreshDatabase db, Path dataDir, Map<String, String> extraEnv, String knownAdminKey)
+      FreshDatabase db,
+      Path dataDir,
+      Map<String, String> extraEnv,
+      String knownAdminKey,
+      Clock clock)
       throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("LINEAGE_DB_URL", db.jdbcUrl());
@@ -79,10 +92,7 @@ final class TestService implements AutoCloseable {
     Vertx vertx = Cli.newVertx();
     ApiVerticle verticle =
         new ApiVerticle(
-            Optional.empty(),
-            env,
-            Clock.systemUTC(),
-            new PrintStream(out, true, StandardCharsets.UTF_8));
+            Optional.empty(), env, clock, new PrintStream(out, true, StandardCharsets.UTF_8));
     vertx
         .deployVerticle(verticle)
         .toCompletionStage()

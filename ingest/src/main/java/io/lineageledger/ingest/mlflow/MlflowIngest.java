@@ -1,0 +1,250 @@
+package io.lineageledger.ingest.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lineageledger.ledger.journal.Journal;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MLflow ingestion, wired: the webhook verifier and inbox the HTTP layer uses, the inbox processor
+ * and, per server with a URL, the incremental sync, each on its own worker so a slow MLflow never
+ * holds an event loop. {@link #stop} lets running work finish.
+ */
+public final class MlflowIngest {
+  private static final Logger log = LoggerFactory.getLogger(MlflowIngest.class);
+  private static final List<String> WEBHOOK_EVENTS =
+      List.of(
+          "registered_model.created",
+          "model_version.created",
+          "model_version_tag.set",
+          "model_version_tag.deleted",
+          "model_version_alias.created",
+          "model_version_alias.deleted");
+
+  private final Vertx vertx;
+  private final MlflowConfig config;
+  private final Clock clock;
+  private final WebhookVerifier verifier;
+  private final Inbox inbox;
+  private final Map<String, MlflowRest> rests = new LinkedHashMap<>();
+  private final Map<String, MlflowSync> syncs = new LinkedHashMap<>();
+  private final InboxProcessor processor;
+  private final SecureRandom random = new SecureRandom();
+  private final Backoff syncBackoff;
+  private final LineageStore store;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean processing = new AtomicBoolean();
+  private WorkerExecutor workers;
+  private long processorTimer = -1;
+  private final Map<String, Long> syncTimers = new LinkedHashMap<>();
+
+  public MlflowIngest(
+      Vertx vertx, DataSource db, Journal journal, Clock clock, MlflowConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    Map<String, MlflowSource> byId = new LinkedHashMap<>();
+    config.sources().forEach(s -> byId.put(s.id(), s));
+    this.verifier = new WebhookVerifier(byId, clock, config.timestampTolerance());
+    this.inbox = new Inbox(db, clock);
+    this.store = new LineageStore(db);
+    Map<String, Enricher> enrichers = new LinkedHashMap<>();
+    for (MlflowSource s : config.sources()) {
+      Optional<MlflowRest> rest =
+          s.baseUrl().map(u -> new MlflowRest(vertx, s.id(), u, config.requestTimeout()));
+      rest.ifPresent(r -> rests.put(s.id(), r));
+      Enricher e = new Enricher(s, rest, journal, store, clock);
+      enrichers.put(s.id(), e);
+      rest.ifPresent(r -> syncs.put(s.id(), new MlflowSync(s, r, e, store, clock, 100)));
+    }
+    this.processor =
+        new InboxProcessor(
+            inbox,
+            enrichers,
+            clock,
+            new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random),
+            config.maxAttempts(),
+            50);
+    Duration syncMax =
+        config.syncInterval().isZero() ? Duration.ofMinutes(5) : config.syncInterval();
+    this.syncBackoff =
+        new Backoff(
+            Duration.ofSeconds(1).compareTo(syncMax) < 0 ? Duration.ofSeconds(1) : syncMax,
+            syncMax,
+            random);
+  }
+
+  public WebhookVerifier verifier() {
+    return verifier;
+  }
+
+  public Inbox inbox() {
+    return inbox;
+  }
+
+  public MlflowConfig config() {
+    return config;
+  }
+
+  /** Starts processing the inbox and the sync loops, and registers webhooks when configured. */
+  public Future<Void> start() {
+    if (config.sources().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    workers = vertx.createSharedWorkerExecutor("mlflow-ingest", 2 + syncs.size());
+    scheduleProcessor(0);
+    if (!config.syncInterval().isZero()) {
+      syncs.keySet().forEach(id -> scheduleSync(id, 0));
+    }
+    config.registerWebhookUrl().ifPresent(this::registerWebhooks);
+    return Future.succeededFuture();
+  }
+
+  /** Asks the processor to look at the inbox now (after a delivery was accepted). */
+  public void nudge() {
+    if (workers != null && !stopped.get() && !processing.get()) {
+      scheduleProcessor(0);
+    }
+  }
+
+  private void scheduleProcessor(long delayMillis) {
+    if (stopped.get()) {
+      return;
+    }
+    if (processorTimer >= 0) {
+      vertx.cancelTimer(processorTimer);
+    }
+    processorTimer = vertx.setTimer(Math.max(1, delayMillis), t -> runProcessor());
+  }
+
+  private void runProcessor() {
+    processorTimer = -1;
+    if (stopped.get() || !processing.compareAndSet(false, true)) {
+      return;
+    }
+    workers
+        .executeBlocking(processor::runOnce, false)
+        .onComplete(
+            r -> {
+              processing.set(false);
+              if (r.failed()) {
+                log.warn("MLflow inbox processing failed: {}", r.cause().toString());
+              }
+              boolean more = r.succeeded() && r.result() > 0;
+              scheduleProcessor(more ? 0 : config.pollInterval().toMillis());
+            });
+  }
+
+  private void scheduleSync(String id, long delayMillis) {
+    if (stopped.get()) {
+      return;
+    }
+    syncTimers.put(id, vertx.setTimer(Math.max(1, delayMillis), t -> runSync(id)));
+  }
+
+  private void runSync(String id) {
+    MlflowSync sync = syncs.get(id);
+    workers
+        .executeBlocking(sync::runOnce, false)
+        .onComplete(
+            r -> {
+              if (r.succeeded()) {
+                scheduleSync(id, config.syncInterval().toMillis());
+                return;
+              }
+              String error =
+                  r.cause().getMessage() == null ? r.cause().toString() : r.cause().getMessage();
+              workers
+                  .executeBlocking(() -> store.syncFailed(id, error, clock.instant()), false)
+                  .onComplete(
+                      f -> {
+                        int failures = f.succeeded() ? f.result() : 1;
+                        Duration wait = syncBackoff.delay(failures);
+                        log.warn(
+                            "MLflow sync of '{}' failed ({} in a row), next try in {} ms: {}",
+                            id,
+                            failures,
+                            wait.toMillis(),
+                            error);
+                        scheduleSync(id, wait.toMillis());
+                      });
+            });
+  }
+
+  /** Runs one sync round of {@code sourceId} now (tools and tests). */
+  public Future<String> syncNow(String sourceId) {
+    MlflowSync sync = syncs.get(sourceId);
+    if (sync == null) {
+      return Future.failedFuture(
+          new IllegalArgumentException("MLflow source '" + sourceId + "' has no URL to sync from"));
+    }
+    return vertx.executeBlocking(() -> sync.runOnce().toString(), false);
+  }
+
+  private void registerWebhooks(String urlTemplate) {
+    for (Map.Entry<String, MlflowRest> e : rests.entrySet()) {
+      String id = e.getKey();
+      MlflowSource source =
+          config.sources().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+      String url = urlTemplate.replace("{source}", id);
+      workers
+          .executeBlocking(
+              () -> {
+                JsonNode existing = e.getValue().listWebhooks().json();
+                for (JsonNode w : existing.path("webhooks")) {
+                  if (url.equals(w.path("url").asText())) {
+                    return "already registered (" + w.path("webhook_id").asText() + ")";
+                  }
+                }
+                JsonNode created =
+                    e.getValue()
+                        .createWebhook(
+                            "lineage-ledger-" + id,
+                            url,
+                            WEBHOOK_EVENTS,
+                            source.webhookSecret().reveal())
+                        .json();
+                return "registered (" + created.path("webhook").path("webhook_id").asText() + ")";
+              },
+              false)
+          .onSuccess(what -> log.info("MLflow webhook of '{}' at {}: {}", id, url, what))
+          .onFailure(
+              err ->
+                  log.warn(
+                      "MLflow webhook registration of '{}' at {} failed: {}",
+                      id,
+                      url,
+                      err.getMessage()));
+    }
+  }
+
+  /** Stops the loops, letting running work finish, and releases the MLflow clients. */
+  public Future<Void> stop() {
+    stopped.set(true);
+    if (processorTimer >= 0) {
+      vertx.cancelTimer(processorTimer);
+    }
+    syncTimers.values().forEach(vertx::cancelTimer);
+    Promise<Void> done = Promise.promise();
+    Future<Void> closing = workers == null ? Future.succeededFuture() : workers.close();
+    closing.onComplete(
+        r -> {
+          rests.values().forEach(MlflowRest::close);
+          done.complete();
+        });
+    return done.future();
+  }
+}
