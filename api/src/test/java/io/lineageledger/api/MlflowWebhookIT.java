@@ -258,6 +258,41 @@ class MlflowWebhookIT {
       assertProven(id);
     }
 
+    // The same lineage, from the journal alone: the records state their links, the graph reads
+    // them (dataset → run → model version → alias), with the alias history.
+    JsonObject[] lineage = new JsonObject[1];
+    Await.until(
+        Duration.ofSeconds(20),
+        "graph lineage of the model version",
+        () -> {
+          HttpResponse<String> g =
+              service.get(
+                  "/api/v1/model-versions/JavaContractModel/1/lineage?direction=both&depth=2",
+                  client.auditorKey);
+          lineage[0] = g.statusCode() == 200 ? new JsonObject(g.body()) : null;
+          return lineage[0] != null
+              && lineage[0].getJsonArray("nodes").stream()
+                  .anyMatch(n -> ((JsonObject) n).getString("id").equals(dsSubject));
+        });
+    assertThat(lineage[0].getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")))
+        .contains(
+            mvSubject,
+            runSubject,
+            dsSubject,
+            lmSubject,
+            "mlflow://prod/registered-models/JavaContractModel/aliases/champion");
+    JsonObject history =
+        new JsonObject(
+            service
+                .get("/api/v1/models/JavaContractModel/aliases/history", client.auditorKey)
+                .body());
+    assertThat(history.getJsonArray("intervals").getJsonObject(0).getString("version"))
+        .isEqualTo(mvSubject);
+    JsonObject impact =
+        new JsonObject(service.get("/api/v1/datasets/d1df6b9d/impact", client.auditorKey).body());
+    assertThat(impact.getJsonObject("impact").getJsonArray("model-versions").getList())
+        .contains(mvSubject);
+
     // A redelivery (MLflow retries with the same delivery id) changes nothing.
     long records = count("SELECT count(*) FROM journal_records");
     HttpResponse<String> again = postRecorded(created);

@@ -53,6 +53,21 @@ public record EvidenceWindow(
     return all.subList(from, Math.min(all.size(), from + PER_PART));
   }
 
+  // Names the machine in process nodes: a pid is only unique on its host.
+  private static final String HOST = hostName();
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static void link(ArrayNode links, String from, String rel, String to) {
+    links.addObject().put("from", from).put("rel", rel).put("to", to);
+  }
+
   public List<Record> toRecords() {
     List<Record> out = new ArrayList<>();
     ObjectNode w = MAPPER.createObjectNode();
@@ -98,8 +113,41 @@ public record EvidenceWindow(
           n.put("parts", parts);
           ref = ref + "/" + (part + 1) + "-of-" + parts;
         }
+        // The lineage this evidence states, for the graph (graph's Extractors.declaredLinks):
+        // content read by the process, content it wrote, the run it worked for, flows it used.
+        String processNode = "process:" + HOST + "/" + p.proc();
+        ArrayNode links = n.putArray("links");
+        for (FileEvidence f : fs) {
+          if (f.sha256() == null) {
+            continue;
+          }
+          if (f.bytesRead() > 0 || f.mmaps() > 0) {
+            link(links, "sha256:" + f.sha256(), "read_by", processNode);
+          }
+          if (f.bytesWritten() > 0) {
+            link(links, processNode, "wrote", "sha256:" + f.sha256());
+          }
+        }
+        if (p.runId() != null) {
+          link(links, processNode, "executed_for", "mlflow-run:" + p.runId());
+        }
+        for (FlowEvidence f : slice(p.flows(), part)) {
+          link(
+              links,
+              processNode,
+              "flow",
+              "endpoint:"
+                  + f.localAddress()
+                  + ":"
+                  + f.localPort()
+                  + "<->"
+                  + f.remoteAddress()
+                  + ":"
+                  + f.remotePort());
+        }
         Set<String> subjects = new LinkedHashSet<>();
         subjects.add("ebpf-window:" + id);
+        subjects.add(processNode);
         p.env().forEach((k, v) -> subjects.add("env:" + k + "=" + v));
         if (p.runId() != null) {
           subjects.add("mlflow-run:" + p.runId());

@@ -497,6 +497,13 @@ final class Enricher {
                   v -> p.put("previous_version", v), () -> p.putNull("previous_version"));
           p.put("via", via);
           p.set("evidence", evidence);
+          // The alias is downstream of the version that carries it (graph's alias history).
+          p.putArray("links")
+              .add(
+                  link(
+                      subjects.modelVersion(name, version),
+                      "carries-alias",
+                      subjects.alias(name, alias)));
           Record r =
               record(
                   ALIAS_SET,
@@ -545,6 +552,12 @@ final class Enricher {
                   v -> p.put("previous_version", v), () -> p.putNull("previous_version"));
           p.put("via", via);
           p.set("evidence", evidence);
+          p.putArray("links")
+              .add(
+                  link(
+                      subjects.registeredModel(name),
+                      "alias-removed",
+                      subjects.alias(name, alias)));
           List<String> subj =
               new ArrayList<>(List.of(subjects.alias(name, alias), subjects.registeredModel(name)));
           state.version().ifPresent(v -> subj.add(subjects.modelVersion(name, v)));
@@ -570,10 +583,49 @@ final class Enricher {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
+  /**
+   * The records with the links each one states in {@code payload.links} ({@code [{from, rel,
+   * to}]}), so the lineage graph is built from the journal alone (graph's {@code
+   * Extractors.declaredLinks}).
+   */
+  private static List<Record> withLinks(List<Record> records, List<PendingLink> links) {
+    List<Record> out = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      Record r = records.get(i);
+      int index = i;
+      List<PendingLink> own = links.stream().filter(l -> l.recordIndex() == index).toList();
+      if (own.isEmpty()) {
+        out.add(r);
+        continue;
+      }
+      ObjectNode payload = (ObjectNode) r.payload();
+      ArrayNode arr = payload.putArray("links");
+      for (PendingLink l : own) {
+        arr.addObject().put("from", l.from()).put("rel", l.relation()).put("to", l.to());
+      }
+      out.add(
+          new Record(
+              r.v(),
+              r.source(),
+              r.kind(),
+              r.sourceRef(),
+              r.observedAt(),
+              r.subjects(),
+              payload,
+              r.raw()));
+    }
+    return out;
+  }
+
+  private static ObjectNode link(String from, String rel, String to) {
+    return MAPPER.createObjectNode().put("from", from).put("rel", rel).put("to", to);
+  }
+
   /** A link whose record id is known once the batch is journaled. */
   private record PendingLink(String from, String relation, String to, int recordIndex) {}
 
   private void commit(List<Record> records, List<PendingLink> links) throws SQLException {
+    records = withLinks(records, links);
     List<AppendResult> results = append(records);
     List<LineageStore.Link> rows = new ArrayList<>();
     for (PendingLink l : links) {
