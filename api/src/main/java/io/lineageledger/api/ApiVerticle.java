@@ -1,5 +1,7 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.Extractors;
+import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.ledger.journal.SigningKeys;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.lineageledger.ledger.note.NoteSigner;
@@ -79,8 +81,11 @@ final class ApiVerticle extends VerticleBase {
               ApiKeys keys = new ApiKeys(db.dataSource(), clock);
               accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
               Auth auth = new Auth(vertx, keys, accessLog, clock);
+              LineageGraph graph =
+                  new LineageGraph(db.dataSource(), transparencyLog, Extractors.standard(), clock);
               logRunner =
-                  new LogRunner(vertx, transparencyLog, clock, settings.log().sequenceInterval());
+                  new LogRunner(
+                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               anchoring =
                   Anchoring.start(
                       vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
@@ -89,6 +94,7 @@ final class ApiVerticle extends VerticleBase {
                       new Health(vertx, db, logRunner, Duration.ofSeconds(2), anchoring),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog, anchoring),
+                      new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles());
               var router =

@@ -66,6 +66,12 @@ enum ConfigKey {
       "false",
       "serve /log/ (checkpoint and tiles) without an API key, for tlog clients and witnesses: true or false",
       false),
+  CROSS_CHECK_DATASET_PREFIXES(
+      "crossCheck.datasetPrefixes",
+      "/data,/datasets",
+      "paths under which a file a run read but did not declare is reported as observed-not-declared,"
+          + " comma-separated absolute paths",
+      false),
   ACCESS_LOG_FLUSH_MILLIS(
       "accessLog.flushMillis",
       "200",

@@ -1,10 +1,12 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.ledger.journal.InconsistentTreeException;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +28,18 @@ final class LogRunner implements AutoCloseable {
   private volatile String lastError;
   private volatile Instant lastSuccess;
   private volatile boolean leader;
+  private final LineageGraph graph;
+  private volatile String graphError;
 
-  LogRunner(Vertx vertx, TransparencyLog transparencyLog, Clock clock, Duration every) {
+  LogRunner(
+      Vertx vertx,
+      TransparencyLog transparencyLog,
+      LineageGraph graph,
+      Clock clock,
+      Duration every) {
     this.vertx = vertx;
     this.transparencyLog = transparencyLog;
+    this.graph = graph;
     this.clock = clock;
     this.timerId = vertx.setPeriodic(every.toMillis(), id -> stepIfIdle());
   }
@@ -52,6 +62,7 @@ final class LogRunner implements AutoCloseable {
             () -> {
               transparencyLog.step();
               leader = transparencyLog.isSequencer();
+              projectGraph();
               return null;
             },
             false)
@@ -73,6 +84,19 @@ final class LogRunner implements AutoCloseable {
             });
   }
 
+  // The graph is a projection: failing to advance it must not mark the journal down, only itself.
+  private void projectGraph() {
+    try {
+      graph.catchUp();
+      graphError = null;
+    } catch (SQLException | RuntimeException e) {
+      if (!String.valueOf(e.getMessage()).equals(graphError)) {
+        log.error("lineage graph projection failed: {}", e.getMessage(), e);
+      }
+      graphError = String.valueOf(e.getMessage());
+    }
+  }
+
   /** The health check's view: UP unless the last step failed. */
   JsonObject health() {
     JsonObject o =
@@ -85,6 +109,11 @@ final class LogRunner implements AutoCloseable {
     if (lastError != null) {
       o.put("reason", lastError);
     }
+    JsonObject g = new JsonObject().put("status", graphError == null ? "UP" : "DOWN");
+    if (graphError != null) {
+      g.put("reason", graphError);
+    }
+    o.put("graph", g);
     return o;
   }
 

@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.UnknownNodeException;
 import io.lineageledger.ledger.journal.ProofUnavailableException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,14 @@ final class Problems {
                 Map.of());
         case INVALID -> write(rc, 400, "invalid-request", "Bad request", p.getMessage(), Map.of());
       }
+    } else if (failure instanceof UnknownNodeException u) {
+      write(
+          rc,
+          404,
+          "unknown-node",
+          "Not in the lineage graph",
+          u.getMessage(),
+          Map.of("node", u.node(), "treeSize", u.treeSize()));
     } else if (failure instanceof IllegalArgumentException) {
       // Value types validate themselves; their messages name the bad value and what is allowed.
       write(rc, 400, "invalid-request", "Bad request", failure.getMessage(), Map.of());

@@ -37,6 +37,7 @@ final class Routes {
       Health health,
       AdminHandlers admin,
       LogHandlers log,
+      GraphHandlers graph,
       Buffer openApiYaml,
       boolean publicTiles) {}
 
@@ -96,6 +97,55 @@ final class Routes {
             READERS,
             false,
             h.log()::getProof),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/lineage",
+            "getLineage",
+            READERS,
+            false,
+            h.graph()::nodeLineage),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/model-versions/{name}/{version}/lineage",
+            "getModelVersionLineage",
+            READERS,
+            false,
+            h.graph()::modelVersionLineage),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/runs/{runId}/lineage",
+            "getRunLineage",
+            READERS,
+            false,
+            h.graph()::runLineage),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/runs/{runId}/cross-check",
+            "getRunCrossCheck",
+            READERS,
+            false,
+            h.graph()::crossCheck),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/datasets/{digest}/lineage",
+            "getDatasetLineage",
+            READERS,
+            false,
+            h.graph()::datasetLineage),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/datasets/{digest}/impact",
+            "getDatasetImpact",
+            READERS,
+            false,
+            h.graph()::datasetImpact),
+        new Endpoint(
+            HttpMethod.GET,
+            "/api/v1/models/{name}/aliases/history",
+            "getAliasHistory",
+            READERS,
+            false,
+            h.graph()::aliasHistory),
         new Endpoint(
             HttpMethod.GET,
             "/api/v1/checkpoints/latest",

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -30,6 +31,7 @@ record Settings(
     DatabaseSettings database,
     Duration accessLogFlush,
     LogSettings log,
+    List<String> crossCheckDatasetPrefixes,
     AnchorSettings anchor) {
 
   /**
@@ -149,6 +151,7 @@ record Settings(
         db,
         Duration.ofMillis(flush),
         log,
+        datasetPrefixes(v),
         anchorSettings(v, env));
   }
 
@@ -192,6 +195,26 @@ record Settings(
         range(v, ConfigKey.ANCHOR_EVERY_ENTRIES, 1, 100_000_000),
         Duration.ofMillis(range(v, ConfigKey.ANCHOR_CHECK_MILLIS, 10, 60_000)),
         fabric);
+  }
+
+  private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
+    Sourced s = v.get(ConfigKey.CROSS_CHECK_DATASET_PREFIXES);
+    List<String> out = new java.util.ArrayList<>();
+    for (String p : s.value().split(",")) {
+      String t = p.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (!t.startsWith("/")) {
+        throw invalid(
+            ConfigKey.CROSS_CHECK_DATASET_PREFIXES,
+            s.source(),
+            t,
+            "comma-separated absolute paths such as /data,/datasets");
+      }
+      out.add(t);
+    }
+    return List.copyOf(out);
   }
 
   private static void checkJdbcUrl(String url, String source) {

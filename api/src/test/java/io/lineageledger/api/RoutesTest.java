@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
+                new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
                 false));
     Set<String> fromTable = new HashSet<>();
@@ -49,6 +51,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
+                new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
                 false));
     table.stream()

@@ -101,19 +101,46 @@ final class Checkpointer {
   }
 
   static Optional<SignedCheckpoint> latest(Connection c) throws SQLException {
-    try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT size, root, note, signed_at FROM journal_checkpoints ORDER BY size DESC LIMIT 1");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-    }
+    return first(
+        c,
+        "SELECT size, root, note, signed_at FROM journal_checkpoints ORDER BY size DESC LIMIT 1",
+        ps -> {});
   }
 
   static Optional<SignedCheckpoint> at(Connection c, long size) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT size, root, note, signed_at FROM journal_checkpoints WHERE size = ?")) {
-      ps.setLong(1, size);
+    return first(
+        c,
+        "SELECT size, root, note, signed_at FROM journal_checkpoints WHERE size = ?",
+        ps -> ps.setLong(1, size));
+  }
+
+  /** The newest checkpoint of at most {@code size} leaves. */
+  static Optional<SignedCheckpoint> atOrBelow(Connection c, long size) throws SQLException {
+    return first(
+        c,
+        "SELECT size, root, note, signed_at FROM journal_checkpoints WHERE size <= ?"
+            + " ORDER BY size DESC LIMIT 1",
+        ps -> ps.setLong(1, size));
+  }
+
+  /** The newest checkpoint signed at or before {@code at}. */
+  static Optional<SignedCheckpoint> signedBy(Connection c, java.time.Instant at)
+      throws SQLException {
+    return first(
+        c,
+        "SELECT size, root, note, signed_at FROM journal_checkpoints WHERE signed_at <= ?"
+            + " ORDER BY size DESC LIMIT 1",
+        ps -> ps.setTimestamp(1, java.sql.Timestamp.from(at)));
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private static Optional<SignedCheckpoint> first(Connection c, String sql, Binder binder)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(read(rs)) : Optional.empty();
       }

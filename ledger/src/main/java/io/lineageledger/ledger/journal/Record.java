@@ -104,6 +104,10 @@ public record Record(
 
   /** The JSON document whose RFC 8785 form is the leaf. */
   public ObjectNode document() {
+    return document(payload.deepCopy());
+  }
+
+  private ObjectNode document(JsonNode payloadNode) {
     ObjectNode doc = MAPPER.createObjectNode();
     doc.put("v", v);
     doc.put("source", source);
@@ -112,7 +116,7 @@ public record Record(
     doc.put("observedAt", observedAt.toString());
     ArrayNode subj = doc.putArray("subjects");
     subjects.forEach(subj::add);
-    doc.set("payload", payload.deepCopy());
+    doc.set("payload", payloadNode);
     if (raw != null) {
       doc.putObject("raw").put("sha256", sha256Hex(raw)).put("size", raw.length);
     }
@@ -121,7 +125,8 @@ public record Record(
 
   /** RFC 8785 canonical bytes: what is hashed into the log. */
   public byte[] canonicalBytes() {
-    return Canonicalizer.rfc8785().canonicalize(document());
+    // The document only lives for this call, so it may share the (never mutated) payload.
+    return Canonicalizer.rfc8785().canonicalize(document(payload));
   }
 
   /** Rebuilds a record from its canonical document (and raw bytes, if it had them). */

@@ -141,19 +141,7 @@ public final class Sequencer implements AutoCloseable {
   private Optional<TreeHead> integrate(Connection c, long allocated) throws SQLException {
     TreeHead current = JournalQueries.latestHead(c).orElse(null);
     long size = current == null ? 0 : current.size();
-    long lastSeq = 0;
-    if (size > 0) {
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT seq FROM journal_leaves WHERE leaf_index = ?")) {
-        ps.setLong(1, size - 1);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("tree head " + size + " has no leaf " + (size - 1));
-          }
-          lastSeq = rs.getLong(1);
-        }
-      }
-    }
+    long lastSeq = LeafChunks.lastSeq(c, size);
     List<Long> seqs = new ArrayList<>();
     List<byte[]> leaves = new ArrayList<>();
     try (PreparedStatement ps =
@@ -184,17 +172,7 @@ public final class Sequencer implements AutoCloseable {
               }
             },
             leaves);
-    Long[] indices = new Long[seqs.size()];
-    for (int i = 0; i < indices.length; i++) {
-      indices[i] = size + i;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO journal_leaves (leaf_index, seq) SELECT * FROM unnest(?::bigint[], ?::bigint[])")) {
-      ps.setArray(1, c.createArrayOf("int8", indices));
-      ps.setArray(2, c.createArrayOf("int8", seqs.toArray(Long[]::new)));
-      ps.executeUpdate();
-    }
+    LeafChunks.write(c, size, seqs);
     tiles.write(c, result.tiles());
     Instant now = clock.instant();
     try (PreparedStatement ps =

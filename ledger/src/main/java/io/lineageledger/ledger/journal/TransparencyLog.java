@@ -101,6 +101,20 @@ public final class TransparencyLog implements AutoCloseable {
     }
   }
 
+  /** The checkpoint a question "as of" refers to: the newest of at most {@code treeSize} leaves. */
+  public Optional<SignedCheckpoint> checkpointAtOrBelow(long treeSize) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return Checkpointer.atOrBelow(c, treeSize);
+    }
+  }
+
+  /** The newest checkpoint signed at or before {@code at}: what the log had published then. */
+  public Optional<SignedCheckpoint> checkpointSignedBy(java.time.Instant at) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return Checkpointer.signedBy(c, at);
+    }
+  }
+
   /**
    * Inclusion proof of a record against a signed checkpoint: the one of {@code treeSize}, else the
    * latest.
@@ -133,6 +147,33 @@ public final class TransparencyLog implements AutoCloseable {
       long index = r.leafIndex().getAsLong();
       List<byte[]> path = ProofBuilder.inclusion(new TreeReader(c, tiles, cp.size()), index);
       return new InclusionProof(recordId, index, r.leafHash(), path, cp);
+    }
+  }
+
+  /**
+   * Inclusion proofs of several records against the signed checkpoint of {@code treeSize}, with one
+   * checkpoint read and one tree reader (tiles shared between the proofs).
+   *
+   * @throws ProofUnavailableException when that checkpoint does not exist or a record is not in it
+   */
+  public List<InclusionProof> inclusionProofs(List<StoredRecord> records, long treeSize)
+      throws SQLException, ProofUnavailableException {
+    try (Connection c = db.getConnection()) {
+      SignedCheckpoint cp = checkpointFor(c, OptionalLong.of(treeSize));
+      TreeReader reader = new TreeReader(c, tiles, cp.size());
+      List<InclusionProof> out = new java.util.ArrayList<>(records.size());
+      for (StoredRecord r : records) {
+        if (r.leafIndex().isEmpty() || r.leafIndex().getAsLong() >= cp.size()) {
+          throw new ProofUnavailableException(
+              ProofUnavailableException.Reason.NOT_YET,
+              "record " + r.id() + " is not in the checkpoint of size " + cp.size());
+        }
+        long index = r.leafIndex().getAsLong();
+        out.add(
+            new InclusionProof(
+                r.id(), index, r.leafHash(), ProofBuilder.inclusion(reader, index), cp));
+      }
+      return out;
     }
   }
 
@@ -206,8 +247,8 @@ public final class TransparencyLog implements AutoCloseable {
       ByteArrayOutputStream out = new ByteArrayOutputStream(width * 320);
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT r.canonical FROM journal_leaves l JOIN journal_records r ON r.seq = l.seq"
-                  + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
+              "SELECT r.canonical FROM journal_leaf_range(?, ?) l JOIN journal_records r"
+                  + " ON r.seq = l.seq ORDER BY l.leaf_index")) {
         ps.setLong(1, first);
         ps.setLong(2, first + width);
         try (ResultSet rs = ps.executeQuery()) {

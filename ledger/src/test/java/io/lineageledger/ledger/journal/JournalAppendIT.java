@@ -135,7 +135,7 @@ class JournalAppendIT {
     List<String> tables =
         List.of(
             "journal_records",
-            "journal_leaves",
+            "journal_leaf_chunks",
             "journal_tree_heads",
             "journal_tiles",
             "journal_checkpoints");

@@ -1,0 +1,277 @@
+package io.lineageledger.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lineageledger.ledger.verify.OfflineVerifier;
+import io.lineageledger.platform.testing.Await;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphApiIT {
+  static TestService service;
+  static JournalClient client;
+  static String vkey;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service =
+        TestService.start(
+            Map.of(
+                "LINEAGE_LOG_SEQUENCE_INTERVAL_MILLIS",
+                "20",
+                "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
+                "0"));
+    client = JournalClient.of(service);
+    long last =
+        append(
+            "ds-run",
+            "mlflow://prod/runs/r%201",
+            "mlflow://prod/datasets/train@d1df",
+            "input-to",
+            "mlflow://prod/runs/r%201");
+    last =
+        Math.max(
+            last,
+            append(
+                "run-mv",
+                "mlflow://prod/model-versions/churn%20model/3",
+                "mlflow://prod/runs/r%201",
+                "produced",
+                "mlflow://prod/model-versions/churn%20model/3"));
+    client.awaitProof(last);
+    vkey =
+        new JsonObject(service.get("/api/v1/checkpoints/latest", client.auditorKey).body())
+            .getString("verifierKey");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    service.close();
+  }
+
+  private static long append(String ref, String subject, String from, String rel, String to)
+      throws Exception {
+    JsonObject body =
+        new JsonObject()
+            .put("source", "test")
+            .put("kind", "test.lineage")
+            .put("sourceRef", ref)
+            .put("observedAt", "2026-01-01T00:00:00Z")
+            .put("subjects", new JsonArray().add(subject).add(from))
+            .put(
+                "payload",
+                new JsonObject()
+                    .put(
+                        "links",
+                        new JsonArray()
+                            .add(
+                                new JsonObject().put("from", from).put("rel", rel).put("to", to))));
+    HttpResponse<String> r =
+        service.send("POST", "/api/v1/records", client.ingestKey, body.encode());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return new JsonObject(r.body()).getLong("id");
+  }
+
+  private static JsonObject lineage(String path) {
+    JsonObject[] out = new JsonObject[1];
+    // The graph follows the log; a freshly signed checkpoint is projected on the next step.
+    Await.until(
+        Duration.ofSeconds(20),
+        "lineage answer at " + path,
+        () -> {
+          HttpResponse<String> r = service.get(path, client.auditorKey);
+          if (r.statusCode() == 200) {
+            out[0] = new JsonObject(r.body());
+            return out[0].getJsonArray("nodes").size() >= 3;
+          }
+          return false;
+        });
+    return out[0];
+  }
+
+  @Test
+  void modelVersionLineage_withProofs_everyRecordVerifiesOfflineAndAnAlteredOneFails()
+      throws Exception {
+    JsonObject a =
+        lineage("/api/v1/model-versions/churn%20model/3/lineage?direction=up&depth=5&proofs=true");
+    assertThat(a.getJsonArray("start").getString(0))
+        .isEqualTo("mlflow://prod/model-versions/churn%20model/3");
+    assertThat(a.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")))
+        .containsExactly(
+            "mlflow://prod/model-versions/churn%20model/3",
+            "mlflow://prod/runs/r%201", "mlflow://prod/datasets/train@d1df");
+    JsonArray records = a.getJsonArray("records");
+    assertThat(records).hasSize(2);
+    Path cp = dir.resolve("checkpoint.txt");
+    Files.writeString(cp, a.getJsonObject("checkpoint").getString("note"));
+    for (Object o : records) {
+      JsonObject rec = ((JsonObject) o).copy();
+      JsonObject proof = (JsonObject) rec.remove("proof");
+      Path recFile = dir.resolve("record.json");
+      Path proofFile = dir.resolve("proof.json");
+      Files.writeString(recFile, rec.encode());
+      Files.writeString(proofFile, proof.encode());
+      assertThat(verify(recFile, proofFile, cp)).isTrue();
+
+      rec.getJsonObject("record").put("kind", "test.tampered");
+      Files.writeString(recFile, rec.encode());
+      assertThat(verify(recFile, proofFile, cp)).isFalse();
+    }
+  }
+
+  private static boolean verify(Path rec, Path proof, Path cp) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    return new OfflineVerifier(new PrintStream(out, true, StandardCharsets.UTF_8))
+        .verifyRecord(rec, proof, cp, vkey);
+  }
+
+  @Test
+  void lineage_unknownNodeOrBadParameters_problemDocuments() throws Exception {
+    HttpResponse<String> unknown =
+        service.get("/api/v1/runs/nope/lineage?direction=up", client.auditorKey);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getString("type")).endsWith("unknown-node");
+    HttpResponse<String> deep = service.get("/api/v1/lineage?node=x&depth=11", client.auditorKey);
+    assertThat(deep.statusCode()).isEqualTo(400);
+    assertThat(deep.body()).contains("depth");
+    HttpResponse<String> badAsOf =
+        service.get("/api/v1/lineage?node=x&asOf=yesterday", client.auditorKey);
+    assertThat(badAsOf.statusCode()).isEqualTo(400);
+    HttpResponse<String> ingestOnly = service.get("/api/v1/runs/r%201/lineage", client.ingestKey);
+    assertThat(ingestOnly.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void datasetImpact_byDigest_listsRunAndModelVersionDownstream() throws Exception {
+    lineage("/api/v1/datasets/d1df/lineage?direction=down&depth=5");
+    HttpResponse<String> r = service.get("/api/v1/datasets/d1df/impact", client.auditorKey);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject impact = new JsonObject(r.body()).getJsonObject("impact");
+    assertThat(impact.getJsonArray("runs").getList()).containsExactly("mlflow://prod/runs/r%201");
+    assertThat(impact.getJsonArray("model-versions").getList())
+        .containsExactly("mlflow://prod/model-versions/churn%20model/3");
+    assertThat(impact.containsKey("datasets")).isFalse();
+    assertThat(service.get("/api/v1/datasets/ffff/impact", client.auditorKey).statusCode())
+        .isEqualTo(404);
+    assertThat(service.get("/api/v1/datasets/a_b%25/impact", client.auditorKey).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void aliasHistory_setThenMoved_twoIntervals() throws Exception {
+    String alias = "mlflow://prod/registered-models/churn%20model/aliases/champion";
+    append("al-1", alias, "mlflow://prod/model-versions/churn%20model/7", "carries-alias", alias);
+    long last =
+        append(
+            "al-2", alias, "mlflow://prod/model-versions/churn%20model/8", "carries-alias", alias);
+    client.awaitProof(last);
+    JsonObject[] h = new JsonObject[1];
+    Await.until(
+        Duration.ofSeconds(20),
+        "alias history with two intervals",
+        () -> {
+          HttpResponse<String> r =
+              service.get("/api/v1/models/churn%20model/aliases/history", client.auditorKey);
+          h[0] = r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+          return h[0] != null && h[0].getJsonArray("intervals").size() == 2;
+        });
+    JsonArray intervals = h[0].getJsonArray("intervals");
+    assertThat(intervals.getJsonObject(0).getString("version")).endsWith("/7");
+    assertThat(intervals.getJsonObject(0).containsKey("until")).isTrue();
+    assertThat(intervals.getJsonObject(1).getString("version")).endsWith("/8");
+    assertThat(intervals.getJsonObject(1).containsKey("until")).isFalse();
+    assertThat(
+            service.get("/api/v1/models/unknown/aliases/history", client.auditorKey).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void runCrossCheck_declaredReadAndUndeclaredRead_findingsJournaled() throws Exception {
+    JsonObject declared =
+        new JsonObject()
+            .put("source", "mlflow:prod")
+            .put("kind", "mlflow.dataset_input")
+            .put("sourceRef", "runs/cc1/dataset-inputs/train")
+            .put("observedAt", "2026-01-01T00:00:00Z")
+            .put("subjects", new JsonArray().add("mlflow://prod/runs/cc1"))
+            .put(
+                "payload",
+                new JsonObject()
+                    .put("name", "train")
+                    .put("digest", "d1df6b9d")
+                    .put("source", "{\"uri\": \"file:///data/cc1/train.csv\"}"));
+    JsonObject observed =
+        new JsonObject()
+            .put("source", "ebpf")
+            .put("kind", "ebpf.process")
+            .put("sourceRef", "w1/cc1")
+            .put("observedAt", "2026-01-01T00:00:00Z")
+            .put("subjects", new JsonArray().add("mlflow-run:cc1"))
+            .put(
+                "payload",
+                new JsonObject()
+                    .put("eventsLost", 0)
+                    .put("updatesLost", 0)
+                    .put(
+                        "files",
+                        new JsonArray()
+                            .add(
+                                new JsonObject()
+                                    .put("path", "/data/cc1/train.csv")
+                                    .put("bytesRead", 10))
+                            .add(
+                                new JsonObject()
+                                    .put("path", "/data/cc1/other.csv")
+                                    .put("bytesRead", 5))));
+    long last = 0;
+    for (JsonObject body : new JsonObject[] {declared, observed}) {
+      HttpResponse<String> r =
+          service.send("POST", "/api/v1/records", client.ingestKey, body.encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      last = new JsonObject(r.body()).getLong("id");
+    }
+    client.awaitProof(last);
+    HttpResponse<String> r = service.get("/api/v1/runs/cc1/cross-check", client.auditorKey);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonObject a = new JsonObject(r.body());
+    JsonArray findings = a.getJsonArray("findings");
+    assertThat(findings.getJsonObject(0).getString("status")).isEqualTo("corroborated");
+    assertThat(findings.getJsonObject(0).getString("matchedBy")).isEqualTo("path");
+    assertThat(findings.getJsonObject(1).getString("status")).isEqualTo("observed-not-declared");
+    JsonObject journaled =
+        new JsonObject(
+            service.get("/api/v1/records/" + a.getLong("journaledAs"), client.auditorKey).body());
+    assertThat(journaled.getString("kind")).isEqualTo("lineage.cross_check");
+  }
+
+  @Test
+  void runLineage_pagedOneNodeAtATime_cursorCoversAll() throws Exception {
+    lineage("/api/v1/runs/r%201/lineage?direction=both");
+    String path = "/api/v1/runs/r%201/lineage?direction=both&limit=1";
+    int seen = 0;
+    String cursor = null;
+    do {
+      HttpResponse<String> r =
+          service.get(path + (cursor == null ? "" : "&cursor=" + cursor), client.auditorKey);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonObject page = new JsonObject(r.body());
+      seen += page.getJsonArray("nodes").size();
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    assertThat(seen).isEqualTo(3);
+  }
+}

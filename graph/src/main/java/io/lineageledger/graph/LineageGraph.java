@@ -1,0 +1,373 @@
+package io.lineageledger.graph;
+
+import io.lineageledger.ledger.journal.InclusionProof;
+import io.lineageledger.ledger.journal.ProofUnavailableException;
+import io.lineageledger.ledger.journal.SignedCheckpoint;
+import io.lineageledger.ledger.journal.StoredRecord;
+import io.lineageledger.ledger.journal.TransparencyLog;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * The lineage graph: kept in step with the journal ({@link #catchUp()}, rebuildable from it alone
+ * with {@link #rebuild()}), and queried as of a signed checkpoint. Blocking (JDBC); safe to share.
+ */
+public final class LineageGraph {
+  /** Most nodes one traversal may reach; a larger answer must be asked for with less depth. */
+  public static final int MAX_NODES = 10_000;
+
+  private final DataSource db;
+  private final TransparencyLog log;
+  private final GraphProjector projector;
+
+  public LineageGraph(DataSource db, TransparencyLog log, EdgeExtractor extractor, Clock clock) {
+    this.db = db;
+    this.log = log;
+    this.projector = new GraphProjector(db, extractor, clock, 5000);
+  }
+
+  /** Projects records sequenced since the last call; returns how many. */
+  public long catchUp() throws SQLException {
+    return projector.catchUp();
+  }
+
+  /** Empties the graph and projects the whole journal again; returns records projected. */
+  public long rebuild() throws SQLException {
+    return projector.rebuild();
+  }
+
+  /**
+   * Empties the graph of the database behind {@code db} and projects its whole journal again: the
+   * operator's {@code rebuild-graph}, safe while the service runs (projection steps serialize).
+   *
+   * @return records projected
+   */
+  public static long rebuild(DataSource db, EdgeExtractor extractor, Clock clock)
+      throws SQLException {
+    return new GraphProjector(db, extractor, clock, 5000).rebuild();
+  }
+
+  /** Leaf index of the next record to project (= records projected so far). */
+  public long position() throws SQLException {
+    return projector.position();
+  }
+
+  /**
+   * Answers one page of a lineage question.
+   *
+   * @throws UnknownNodeException when the start is not in the graph at that checkpoint (or no
+   *     checkpoint exists yet)
+   * @throws IllegalArgumentException for a bad cursor, or a traversal beyond {@link #MAX_NODES}
+   */
+  public LineageAnswer lineage(LineageQuery q) throws SQLException {
+    String fingerprint = fingerprint(q);
+    long offset = 0;
+    Optional<SignedCheckpoint> cp;
+    if (q.cursor().isPresent()) {
+      long[] c = Cursor.decode(q.cursor().get(), fingerprint);
+      cp = log.checkpoint(c[0]);
+      offset = c[1];
+    } else {
+      cp = checkpointAsOf(q.asOf());
+    }
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException(q.start().toString(), 0);
+    }
+    SignedCheckpoint checkpoint = cp.get();
+    long size = checkpoint.size();
+    coverUpTo(size);
+    try (Connection c = db.getConnection()) {
+      List<String> start = startNodes(c, q.start(), size);
+      Map<String, Integer> reached = new LinkedHashMap<>();
+      Map<List<String>, GraphStore.EdgeView> edges = new LinkedHashMap<>();
+      traverse(c, q, size, start, reached, edges);
+
+      List<String> order = new ArrayList<>(reached.keySet());
+      int from = (int) Math.min(offset, order.size());
+      int to = Math.min(order.size(), from + q.limit());
+      List<String> page = order.subList(from, to);
+      Set<String> onPage = new java.util.HashSet<>(page);
+
+      Map<String, GraphStore.NodeView> views = new HashMap<>();
+      for (GraphStore.NodeView v : GraphStore.nodes(c, page, size)) {
+        views.put(v.id(), v);
+      }
+      TreeSet<Long> cited = new TreeSet<>();
+      List<LineageAnswer.Node> nodes = new ArrayList<>();
+      for (String id : page) {
+        GraphStore.NodeView v = views.get(id);
+        if (v == null) {
+          // Named only by an edge's far end; the extractor normally also makes it a node.
+          GraphElements.Node n = Extractors.node(id);
+          nodes.add(new LineageAnswer.Node(id, n.type(), n.key(), reached.get(id), 0, List.of()));
+          continue;
+        }
+        cited.addAll(v.records());
+        nodes.add(
+            new LineageAnswer.Node(
+                id, v.type(), v.key(), reached.get(id), v.citations(), v.records()));
+      }
+      List<LineageAnswer.Edge> pageEdges = new ArrayList<>();
+      for (GraphStore.EdgeView e : edges.values()) {
+        if (onPage.contains(e.from()) || onPage.contains(e.to())) {
+          cited.addAll(e.records());
+          pageEdges.add(
+              new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
+        }
+      }
+      List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
+      Optional<String> next =
+          to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
+      return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
+    }
+  }
+
+  /**
+   * Which version held each alias of a registered model, from when to when.
+   *
+   * @param modelKey the model's key ({@code <name>} percent-encoded as in its subject)
+   * @throws UnknownNodeException when no alias of that model is known at that checkpoint
+   */
+  public AliasHistoryAnswer aliasHistory(String modelKey, Optional<LineageQuery.AsOf> asOf)
+      throws SQLException {
+    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException("aliases of " + modelKey, 0);
+    }
+    coverUpTo(cp.get().size());
+    try (Connection c = db.getConnection()) {
+      List<AliasHistoryAnswer.Interval> intervals =
+          AliasHistory.read(c, modelKey, cp.get().size(), ids -> log.journal().records(ids));
+      if (intervals.isEmpty()) {
+        throw new UnknownNodeException("aliases of " + modelKey, cp.get().size());
+      }
+      return new AliasHistoryAnswer(cp.get(), intervals);
+    }
+  }
+
+  /** Kind of the record that journals a cross-check answer. */
+  public static final String CROSS_CHECK_KIND = "lineage.cross_check";
+
+  /**
+   * Declared versus observed for a run, as of a checkpoint; the answer is journaled (once per run
+   * and checkpoint: asking again returns the same record).
+   *
+   * @param runId the MLflow run id
+   * @param datasetPrefixes paths under which a file read that no declaration names is reported
+   * @throws UnknownNodeException when no record mentions the run at that checkpoint
+   */
+  public CrossCheckAnswer crossCheck(
+      String runId, Optional<LineageQuery.AsOf> asOf, List<String> datasetPrefixes)
+      throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
+    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException("run " + runId, 0);
+    }
+    long size = cp.get().size();
+    coverUpTo(size);
+    List<Long> ids;
+    try (Connection c = db.getConnection()) {
+      ids = GraphStore.recordsMentioning(c, "runs", runId, size);
+    }
+    List<StoredRecord> records =
+        log.journal().records(ids).stream()
+            .filter(r -> !r.kind().equals(CROSS_CHECK_KIND))
+            .toList();
+    if (records.isEmpty()) {
+      throw new UnknownNodeException("run " + runId, size);
+    }
+    CrossCheck.Result r = CrossCheck.compare(records, datasetPrefixes);
+    com.fasterxml.jackson.databind.node.ObjectNode payload =
+        CrossCheckJson.payload(runId, size, r, datasetPrefixes);
+    // Deterministic for one run and checkpoint (time = the checkpoint's), so asking again is an
+    // idempotent re-append of the same fact.
+    long id =
+        log.journal()
+            .append(
+                io.lineageledger.ledger.journal.Record.of(
+                    io.lineageledger.ledger.journal.Journal.SELF_SOURCE,
+                    CROSS_CHECK_KIND,
+                    "cross-check/v1/runs/" + runId + "@" + size,
+                    cp.get().signedAt(),
+                    List.of("mlflow-run:" + runId),
+                    payload))
+            .id();
+    return new CrossCheckAnswer(
+        cp.get(),
+        runId,
+        r.findings(),
+        r.declaredRecords(),
+        r.observedRecords(),
+        r.captureComplete(),
+        id);
+  }
+
+  private Optional<SignedCheckpoint> checkpointAsOf(Optional<LineageQuery.AsOf> asOf)
+      throws SQLException {
+    if (asOf.isEmpty()) {
+      return log.latestCheckpoint();
+    } else if (asOf.get().treeSize().isPresent()) {
+      return log.checkpointAtOrBelow(asOf.get().treeSize().getAsLong());
+    } else {
+      return log.checkpointSignedBy(asOf.get().signedBy().orElseThrow());
+    }
+  }
+
+  // A checkpoint newer than the projection: catch up first, so the answer is complete.
+  private void coverUpTo(long size) throws SQLException {
+    if (projector.position() < size) {
+      projector.catchUp();
+    }
+  }
+
+  private static List<String> startNodes(Connection c, LineageQuery.Start s, long size)
+      throws SQLException {
+    List<String> start;
+    if (s.nodeId().isPresent()) {
+      start =
+          GraphStore.nodes(c, List.of(s.nodeId().get()), size).stream()
+              .map(GraphStore.NodeView::id)
+              .toList();
+    } else if (s.digest()) {
+      start = GraphStore.datasetsByDigest(c, s.key(), size);
+    } else {
+      start = GraphStore.nodesByKey(c, s.type(), s.key(), size);
+    }
+    if (start.isEmpty()) {
+      throw new UnknownNodeException(s.toString(), size);
+    }
+    return start;
+  }
+
+  private static void traverse(
+      Connection c,
+      LineageQuery q,
+      long size,
+      List<String> start,
+      Map<String, Integer> reached,
+      Map<List<String>, GraphStore.EdgeView> edges)
+      throws SQLException {
+    start.forEach(n -> reached.put(n, 0));
+    List<String> frontier = new ArrayList<>(start);
+    for (String same : GraphStore.sameEntities(c, start, size)) {
+      if (reached.putIfAbsent(same, 0) == null) {
+        frontier.add(same);
+      }
+    }
+    for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
+      List<GraphStore.EdgeView> found = new ArrayList<>();
+      if (q.direction() != LineageQuery.Direction.UP) {
+        found.addAll(GraphStore.edges(c, frontier, true, size));
+      }
+      if (q.direction() != LineageQuery.Direction.DOWN) {
+        found.addAll(GraphStore.edges(c, frontier, false, size));
+      }
+      Set<String> frontierSet = new java.util.HashSet<>(frontier);
+      TreeSet<String> next = new TreeSet<>();
+      for (GraphStore.EdgeView e : found) {
+        edges.putIfAbsent(List.of(e.from(), e.rel(), e.to()), e);
+        // Only the end away from the frontier is new ground (an edge may touch it at both).
+        for (String end : frontierSet.contains(e.from()) ? List.of(e.to()) : List.of(e.from())) {
+          if (!reached.containsKey(end)) {
+            next.add(end);
+          }
+        }
+      }
+      for (String n : next) {
+        reached.put(n, d);
+      }
+      // The same run or content seen by another source is the same entity: reach it too.
+      for (String same : GraphStore.sameEntities(c, next, size)) {
+        if (!reached.containsKey(same)) {
+          reached.put(same, d);
+          next.add(same);
+        }
+      }
+      if (reached.size() > MAX_NODES) {
+        throw new IllegalArgumentException(
+            "the lineage of "
+                + q.start()
+                + " reaches more than "
+                + MAX_NODES
+                + " nodes within depth "
+                + d
+                + "; ask with depth < "
+                + d);
+      }
+      frontier = new ArrayList<>(next);
+    }
+  }
+
+  private List<LineageAnswer.CitedRecord> cite(Set<Long> ids, long size, boolean proofs)
+      throws SQLException {
+    List<StoredRecord> found = log.journal().records(ids);
+    if (found.size() != ids.size()) {
+      throw new IllegalStateException(
+          "the graph cites " + ids.size() + " records but " + found.size() + " exist");
+    }
+    List<LineageAnswer.CitedRecord> out = new ArrayList<>(found.size());
+    if (!proofs) {
+      found.forEach(r -> out.add(new LineageAnswer.CitedRecord(r, Optional.empty())));
+      return out;
+    }
+    try {
+      List<InclusionProof> ps = log.inclusionProofs(found, size);
+      for (int i = 0; i < found.size(); i++) {
+        out.add(new LineageAnswer.CitedRecord(found.get(i), Optional.of(ps.get(i))));
+      }
+      return out;
+    } catch (ProofUnavailableException e) {
+      // The graph only holds records below the checkpoint's size, so every proof exists.
+      throw new IllegalStateException("no proof of a cited record: " + e.getMessage(), e);
+    }
+  }
+
+  private static String fingerprint(LineageQuery q) {
+    String s = q.start() + "|" + q.direction() + "|" + q.depth() + "|" + q.proofs();
+    return Integer.toHexString(s.hashCode());
+  }
+
+  /** Opaque page cursor: checkpoint size, offset, and which question it continues. */
+  static final class Cursor {
+    private Cursor() {}
+
+    static String encode(long size, long offset, String fingerprint) {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(
+              ("1:" + size + ":" + offset + ":" + fingerprint).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static long[] decode(String cursor, String fingerprint) {
+      try {
+        String[] p =
+            new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+        if (p.length == 4 && p[0].equals("1") && p[3].equals(fingerprint)) {
+          long size = Long.parseLong(p[1]);
+          long offset = Long.parseLong(p[2]);
+          if (size >= 0 && offset >= 0) {
+            return new long[] {size, offset};
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        // falls through to the refusal below (NumberFormatException is one)
+      }
+      throw new IllegalArgumentException(
+          "cursor '"
+              + cursor
+              + "' is not allowed: expected the nextCursor of a previous page of this same question");
+    }
+  }
+}
