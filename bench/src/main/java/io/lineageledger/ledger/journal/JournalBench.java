@@ -228,7 +228,7 @@ public final class JournalBench {
   }
 
   /** The embedded server's port, from postmaster.pid (line 4, PostgreSQL's documented layout). */
-  private static int port(Path dataDir) throws IOException {
+  static int port(Path dataDir) throws IOException {
     Path pid = dataDir.resolve("postgres").resolve("postmaster.pid");
     return Integer.parseInt(Files.readAllLines(pid, StandardCharsets.US_ASCII).get(3).trim());
   }
