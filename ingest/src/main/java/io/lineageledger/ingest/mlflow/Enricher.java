@@ -477,61 +477,25 @@ final class Enricher {
       byte[] raw,
       JsonNode evidence)
       throws Exception {
-    return store.underAliasLock(
-        source.id(),
-        name,
-        alias,
-        c -> {
-          LineageStore.AliasState state = store.aliasState(c, source.id(), name, alias);
-          if (state.version().filter(version::equals).isPresent()) {
-            return false;
-          }
-          ObjectNode p = MAPPER.createObjectNode();
-          p.put("server", source.id());
-          p.put("name", name);
-          p.put("alias", alias);
-          p.put("version", version);
-          state
-              .version()
-              .ifPresentOrElse(
-                  v -> p.put("previous_version", v), () -> p.putNull("previous_version"));
-          p.put("via", via);
-          p.set("evidence", evidence);
-          // The alias is downstream of the version that carries it (graph's alias history).
-          p.putArray("links")
-              .add(
-                  link(
-                      subjects.modelVersion(name, version),
-                      "carries-alias",
-                      subjects.alias(name, alias)));
-          Record r =
-              record(
-                  ALIAS_SET,
-                  "registered-models/"
-                      + Subjects.seg(name)
-                      + "/aliases/"
-                      + Subjects.seg(alias)
-                      + "@"
-                      + Subjects.seg(version)
-                      + "/"
-                      + at.toEpochMilli(),
-                  at,
-                  List.of(
-                      subjects.alias(name, alias),
-                      subjects.registeredModel(name),
-                      subjects.modelVersion(name, version)),
-                  p,
-                  raw,
-                  null);
-          long seq = append(List.of(r)).get(0).id();
-          store.aliasEvent(c, source.id(), name, alias, version, at, via, seq);
-          return true;
-        });
+    return aliasChange(name, alias, Optional.of(version), at, via, raw, evidence);
   }
 
   /** Records that {@code alias} was removed, unless the history already has it unset. */
   boolean aliasDeleted(
       String name, String alias, Instant at, String via, byte[] raw, JsonNode evidence)
+      throws Exception {
+    return aliasChange(name, alias, Optional.empty(), at, via, raw, evidence);
+  }
+
+  /** An alias set to {@code version}, or removed when it is empty: one record, one history row. */
+  private boolean aliasChange(
+      String name,
+      String alias,
+      Optional<String> version,
+      Instant at,
+      String via,
+      byte[] raw,
+      JsonNode evidence)
       throws Exception {
     return store.underAliasLock(
         source.id(),
@@ -539,36 +503,49 @@ final class Enricher {
         alias,
         c -> {
           LineageStore.AliasState state = store.aliasState(c, source.id(), name, alias);
-          if (state.known() && state.version().isEmpty()) {
+          boolean unchanged =
+              version.isPresent()
+                  ? state.version().equals(version)
+                  : state.known() && state.version().isEmpty();
+          if (unchanged) {
             return false;
           }
           ObjectNode p = MAPPER.createObjectNode();
           p.put("server", source.id());
           p.put("name", name);
           p.put("alias", alias);
+          version.ifPresent(v -> p.put("version", v));
           state
               .version()
               .ifPresentOrElse(
                   v -> p.put("previous_version", v), () -> p.putNull("previous_version"));
           p.put("via", via);
           p.set("evidence", evidence);
-          p.putArray("links")
-              .add(
-                  link(
-                      subjects.registeredModel(name),
-                      "alias-removed",
-                      subjects.alias(name, alias)));
           List<String> subj =
               new ArrayList<>(List.of(subjects.alias(name, alias), subjects.registeredModel(name)));
-          state.version().ifPresent(v -> subj.add(subjects.modelVersion(name, v)));
+          // The alias is downstream of the version that carries it (graph's alias history); a
+          // removal is stated by the model.
+          p.putArray("links")
+              .add(
+                  version.isPresent()
+                      ? link(
+                          subjects.modelVersion(name, version.get()),
+                          "carries-alias",
+                          subjects.alias(name, alias))
+                      : link(
+                          subjects.registeredModel(name),
+                          "alias-removed",
+                          subjects.alias(name, alias)));
+          version.or(state::version).ifPresent(v -> subj.add(subjects.modelVersion(name, v)));
           Record r =
               record(
-                  ALIAS_DELETED,
+                  version.isPresent() ? ALIAS_SET : ALIAS_DELETED,
                   "registered-models/"
                       + Subjects.seg(name)
                       + "/aliases/"
                       + Subjects.seg(alias)
-                      + "@deleted/"
+                      + version.map(v -> "@" + Subjects.seg(v)).orElse("@deleted")
+                      + "/"
                       + at.toEpochMilli(),
                   at,
                   subj,
@@ -576,7 +553,7 @@ final class Enricher {
                   raw,
                   null);
           long seq = append(List.of(r)).get(0).id();
-          store.aliasEvent(c, source.id(), name, alias, null, at, via, seq);
+          store.aliasEvent(c, source.id(), name, alias, version.orElse(null), at, via, seq);
           return true;
         });
   }
