@@ -12,10 +12,11 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -79,8 +80,7 @@ final class GraphProjector {
       c.setAutoCommit(false);
       try {
         s.execute("LOCK TABLE graph_projection IN EXCLUSIVE MODE");
-        s.execute("DELETE FROM graph_edges");
-        s.execute("DELETE FROM graph_nodes");
+        GraphStore.clear(c);
         s.execute("DELETE FROM graph_projection");
         c.commit();
       } catch (SQLException | RuntimeException e) {
@@ -128,8 +128,13 @@ final class GraphProjector {
                   rs.getTimestamp(8).toInstant(),
                   OptionalLong.of(leaf));
           GraphElements elements = extractor.extract(record, parse(record));
-          Set<GraphElements.Node> distinctNodes = new LinkedHashSet<>(elements.nodes());
-          for (GraphElements.Node node : distinctNodes) {
+          // One citation per node and record (the first statement of it, should two extractors
+          // type one subject differently), as the citation rows' key (node, leaf) requires.
+          Map<String, GraphElements.Node> distinctNodes = new LinkedHashMap<>();
+          for (GraphElements.Node node : elements.nodes()) {
+            distinctNodes.putIfAbsent(node.id(), node);
+          }
+          for (GraphElements.Node node : distinctNodes.values()) {
             nodes.add(new GraphStore.NodeRow(node, leaf, record.id()));
           }
           for (GraphElements.Edge edge : new LinkedHashSet<>(elements.edges())) {

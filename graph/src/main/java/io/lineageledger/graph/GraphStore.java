@@ -1,13 +1,19 @@
 package io.lineageledger.graph;
 
+import io.lineageledger.ledger.journal.StoredRecord;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /** SQL of the graph tables. Reads take a tree size and see only rows with a smaller leaf. */
 final class GraphStore {
@@ -20,19 +26,28 @@ final class GraphStore {
 
   record EdgeRow(GraphElements.Edge edge, long leafIndex, long recordSeq) {}
 
-  /** A node as known at a tree size: its type and key, and the records that cite it. */
-  record NodeView(String id, String type, String key, long citations, List<Long> records) {}
+  /**
+   * A node as known at a tree size: its type and key, how many records cite it, and the first ones
+   * with their leaf indices ({@code leaves.get(i)} is the leaf of {@code records.get(i)}).
+   */
+  record NodeView(
+      String id, String type, String key, long citations, List<Long> records, List<Long> leaves) {}
 
-  /** An edge as known at a tree size, with the records that state it. */
-  record EdgeView(String from, String rel, String to, long citations, List<Long> records) {}
+  /** An edge as known at a tree size, with the records that state it (as in {@link NodeView}). */
+  record EdgeView(
+      String from, String rel, String to, long citations, List<Long> records, List<Long> leaves) {}
 
+  /**
+   * Writes one projection step: the citation rows, and the summaries they change. {@code nodes} and
+   * {@code edges} are in leaf order and all lie beyond what the summaries hold (the projector's
+   * position row serializes steps), so a summary only ever grows at its end.
+   */
   static void insert(Connection c, List<NodeRow> nodes, List<EdgeRow> edges) throws SQLException {
     if (!nodes.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO graph_nodes (node, type, key, leaf_index, record_seq)"
-                  + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                  + " ON CONFLICT DO NOTHING")) {
+                  + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])")) {
         ps.setArray(1, c.createArrayOf("text", nodes.stream().map(n -> n.node().id()).toArray()));
         ps.setArray(2, c.createArrayOf("text", nodes.stream().map(n -> n.node().type()).toArray()));
         ps.setArray(3, c.createArrayOf("text", nodes.stream().map(n -> n.node().key()).toArray()));
@@ -40,13 +55,30 @@ final class GraphStore {
         ps.setArray(5, c.createArrayOf("int8", nodes.stream().map(NodeRow::recordSeq).toArray()));
         ps.executeUpdate();
       }
+      Map<String, Summary> sums = new LinkedHashMap<>();
+      for (NodeRow n : nodes) {
+        sums.computeIfAbsent(
+                n.node().id(),
+                id -> new Summary(new String[] {id, n.node().type(), n.node().key()}))
+            .add(n.leafIndex(), n.recordSeq());
+      }
+      upsert(
+          c,
+          "INSERT INTO graph_node_summary AS s (node, type, key, first_leaf, last_leaf, citations,"
+              + " first_leaves, first_records) SELECT a, b, k, f, l, n, fl::bigint[], fr::bigint[]"
+              + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+              + " ?::bigint[], ?::text[], ?::text[]) AS u(a, b, k, f, l, n, fl, fr)"
+              + " ON CONFLICT (node) DO UPDATE SET"
+              // min() of the citation rows, as a read without the summary would answer.
+              + " type = least(s.type, excluded.type), key = least(s.key, excluded.key),"
+              + SUMMARY_GROWS,
+          sums.values());
     }
     if (!edges.isEmpty()) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO graph_edges (from_node, rel, to_node, leaf_index, record_seq)"
-                  + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                  + " ON CONFLICT DO NOTHING")) {
+                  + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[])")) {
         ps.setArray(1, c.createArrayOf("text", edges.stream().map(e -> e.edge().from()).toArray()));
         ps.setArray(2, c.createArrayOf("text", edges.stream().map(e -> e.edge().rel()).toArray()));
         ps.setArray(3, c.createArrayOf("text", edges.stream().map(e -> e.edge().to()).toArray()));
@@ -54,7 +86,105 @@ final class GraphStore {
         ps.setArray(5, c.createArrayOf("int8", edges.stream().map(EdgeRow::recordSeq).toArray()));
         ps.executeUpdate();
       }
+      Map<GraphElements.Edge, Summary> sums = new LinkedHashMap<>();
+      for (EdgeRow e : edges) {
+        sums.computeIfAbsent(e.edge(), x -> new Summary(new String[] {x.from(), x.rel(), x.to()}))
+            .add(e.leafIndex(), e.recordSeq());
+      }
+      upsert(
+          c,
+          "INSERT INTO graph_edge_summary AS s (from_node, rel, to_node, first_leaf, last_leaf,"
+              + " citations, first_leaves, first_records)"
+              + " SELECT a, b, k, f, l, n, fl::bigint[], fr::bigint[]"
+              + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+              + " ?::bigint[], ?::text[], ?::text[]) AS u(a, b, k, f, l, n, fl, fr)"
+              + " ON CONFLICT (from_node, rel, to_node) DO UPDATE SET"
+              + SUMMARY_GROWS,
+          sums.values());
     }
+  }
+
+  // The step's citations come after every citation already summarized.
+  private static final String SUMMARY_GROWS =
+      " last_leaf = excluded.last_leaf, citations = s.citations + excluded.citations,"
+          + " first_leaves = (s.first_leaves || excluded.first_leaves)[1:"
+          + CITED_PER_ELEMENT
+          + "], first_records = (s.first_records || excluded.first_records)[1:"
+          + CITED_PER_ELEMENT
+          + "]";
+
+  /** Empties the graph tables (the caller holds the projection lock). */
+  static void clear(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String t :
+          List.of("graph_edges", "graph_nodes", "graph_edge_summary", "graph_node_summary")) {
+        s.execute("DELETE FROM " + t);
+      }
+    }
+  }
+
+  /** One step's citations of one node or edge, in leaf order. */
+  private static final class Summary {
+    final String[] key;
+    long first = -1;
+    long last;
+    long count;
+    final List<Long> leaves = new ArrayList<>(CITED_PER_ELEMENT);
+    final List<Long> records = new ArrayList<>(CITED_PER_ELEMENT);
+
+    Summary(String[] key) {
+      this.key = key;
+    }
+
+    void add(long leaf, long seq) {
+      if (first < 0) {
+        first = leaf;
+      }
+      last = leaf;
+      count++;
+      if (leaves.size() < CITED_PER_ELEMENT) {
+        leaves.add(leaf);
+        records.add(seq);
+      }
+    }
+  }
+
+  private static void upsert(Connection c, String sql, Collection<Summary> sums)
+      throws SQLException {
+    int n = sums.size();
+    Object[][] text = new Object[3][n];
+    Object[][] nums = new Object[3][n];
+    Object[][] lists = new Object[2][n];
+    int i = 0;
+    for (Summary s : sums) {
+      for (int k = 0; k < 3; k++) {
+        text[k][i] = s.key[k];
+      }
+      nums[0][i] = s.first;
+      nums[1][i] = s.last;
+      nums[2][i] = s.count;
+      lists[0][i] = arrayLiteral(s.leaves);
+      lists[1][i] = arrayLiteral(s.records);
+      i++;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int k = 0; k < 3; k++) {
+        ps.setArray(1 + k, c.createArrayOf("text", text[k]));
+        ps.setArray(4 + k, c.createArrayOf("int8", nums[k]));
+      }
+      ps.setArray(7, c.createArrayOf("text", lists[0]));
+      ps.setArray(8, c.createArrayOf("text", lists[1]));
+      ps.executeUpdate();
+    }
+  }
+
+  // A one-dimensional bigint array as text, so arrays of differing lengths pass through unnest.
+  private static String arrayLiteral(List<Long> values) {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < values.size(); i++) {
+      b.append(i == 0 ? "" : ",").append(values.get(i));
+    }
+    return b.append('}').toString();
   }
 
   /** Binds a statement's parameters. */
@@ -114,11 +244,13 @@ final class GraphStore {
   /** Dataset nodes with content digest {@code digest} known at {@code treeSize}. */
   static List<String> datasetsByDigest(Connection c, String digest, long treeSize)
       throws SQLException {
-    // The digest pattern (LineageQuery.Start) admits no LIKE wildcards.
+    // A dataset's key ends in "@<digest>": reversed, a prefix the partial index answers. The
+    // digest pattern (LineageQuery.Start) admits no LIKE wildcards.
     return query(
         c,
-        "SELECT DISTINCT node FROM graph_nodes WHERE leaf_index < ? AND ((type = 'datasets'"
-            + " AND key LIKE '%@' || ?) OR (type = 'sha256' AND key = ?)) ORDER BY node",
+        "SELECT node FROM graph_node_summary WHERE first_leaf < ? AND ((type = 'datasets'"
+            + " AND reverse(key) LIKE reverse('@' || ?) || '%') OR (type = 'sha256' AND key = ?))"
+            + " ORDER BY node",
         ps -> {
           ps.setLong(1, treeSize);
           ps.setString(2, digest);
@@ -138,9 +270,9 @@ final class GraphStore {
     }
     return query(
         c,
-        "SELECT DISTINCT o.node FROM graph_nodes n JOIN graph_nodes o"
-            + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.leaf_index < ?"
-            + " WHERE n.node = ANY(?) AND n.leaf_index < ? AND n.type = ANY(?) ORDER BY 1",
+        "SELECT DISTINCT o.node FROM graph_node_summary n JOIN graph_node_summary o"
+            + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.first_leaf < ?"
+            + " WHERE n.node = ANY(?) AND n.first_leaf < ? AND n.type = ANY(?) ORDER BY 1",
         ps -> {
           ps.setLong(1, treeSize);
           ps.setArray(2, c.createArrayOf("text", ids.toArray()));
@@ -156,52 +288,189 @@ final class GraphStore {
     if (ids.isEmpty()) {
       return new ArrayList<>();
     }
-    return query(
-        c,
-        "SELECT node, min(type), min(key), count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
-            + CITED_PER_ELEMENT
-            + "] FROM graph_nodes WHERE node = ANY(?) AND leaf_index < ? GROUP BY node",
-        ps -> {
-          ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-          ps.setLong(2, treeSize);
-        },
-        rs ->
+    List<NodeView> out = new ArrayList<>(ids.size());
+    List<String> later = new ArrayList<>();
+    Map<String, List<List<Long>>> laterRecords = new HashMap<>();
+    for (Object[] r :
+        query(
+            c,
+            "SELECT node, type, key, citations, last_leaf, first_leaves, first_records"
+                + " FROM graph_node_summary WHERE node = ANY(?) AND first_leaf < ?",
+            ps -> {
+              ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+              ps.setLong(2, treeSize);
+            },
+            GraphStore::summaryRow)) {
+      List<List<Long>> first = citedBelow(r, treeSize);
+      if ((long) r[4] < treeSize) {
+        out.add(
             new NodeView(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getLong(4),
-                longs(rs.getArray(5))));
+                (String) r[0],
+                (String) r[1],
+                (String) r[2],
+                (long) r[3],
+                first.get(0),
+                first.get(1)));
+      } else {
+        later.add((String) r[0]);
+        laterRecords.put((String) r[0], first);
+      }
+    }
+    if (!later.isEmpty()) {
+      // Cited again after the checkpoint: what it knew comes from the citation rows below it.
+      out.addAll(
+          query(
+              c,
+              "SELECT node, min(type), min(key), count(*) FROM graph_nodes WHERE node = ANY(?)"
+                  + " AND leaf_index < ? GROUP BY node",
+              ps -> {
+                ps.setArray(1, c.createArrayOf("text", later.toArray()));
+                ps.setLong(2, treeSize);
+              },
+              rs ->
+                  new NodeView(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getLong(4),
+                      laterRecords.get(rs.getString(1)).get(0),
+                      laterRecords.get(rs.getString(1)).get(1))));
+    }
+    return out;
   }
 
   /**
-   * Edges touching {@code frontier} known at {@code treeSize}: leaving it when {@code outgoing},
-   * entering it otherwise.
+   * Edges touching {@code frontier} known at {@code treeSize}: leaving it ({@code DOWN}, along the
+   * flow of data), entering it ({@code UP}), or either ({@code BOTH}), each edge once.
    */
   static List<EdgeView> edges(
-      Connection c, Collection<String> frontier, boolean outgoing, long treeSize)
+      Connection c, Collection<String> frontier, LineageQuery.Direction direction, long treeSize)
       throws SQLException {
     if (frontier.isEmpty()) {
       return new ArrayList<>();
     }
+    List<EdgeView> out = new ArrayList<>();
+    Map<List<String>, List<List<Long>>> later = new LinkedHashMap<>();
+    for (Object[] r :
+        query(
+            c,
+            "SELECT from_node, rel, to_node, citations, last_leaf, first_leaves, first_records"
+                + " FROM graph_edge_summary WHERE "
+                + switch (direction) {
+                  case DOWN -> "from_node = ANY(?)";
+                  case UP -> "to_node = ANY(?)";
+                  case BOTH -> "(from_node = ANY(?) OR to_node = ANY(?))";
+                }
+                + " AND first_leaf < ?",
+            ps -> {
+              Array ids = c.createArrayOf("text", frontier.toArray());
+              int i = 1;
+              ps.setArray(i++, ids);
+              if (direction == LineageQuery.Direction.BOTH) {
+                ps.setArray(i++, ids);
+              }
+              ps.setLong(i, treeSize);
+            },
+            GraphStore::summaryRow)) {
+      List<List<Long>> first = citedBelow(r, treeSize);
+      if ((long) r[4] < treeSize) {
+        out.add(
+            new EdgeView(
+                (String) r[0],
+                (String) r[1],
+                (String) r[2],
+                (long) r[3],
+                first.get(0),
+                first.get(1)));
+      } else {
+        later.put(List.of((String) r[0], (String) r[1], (String) r[2]), first);
+      }
+    }
+    if (!later.isEmpty()) {
+      List<List<String>> keys = new ArrayList<>(later.keySet());
+      out.addAll(
+          query(
+              c,
+              "SELECT e.from_node, e.rel, e.to_node, count(*) FROM graph_edges e"
+                  + " JOIN unnest(?::text[], ?::text[], ?::text[]) AS k(f, r, t)"
+                  + " ON e.from_node = k.f AND e.rel = k.r AND e.to_node = k.t"
+                  + " WHERE e.leaf_index < ? GROUP BY 1, 2, 3",
+              ps -> {
+                for (int i = 0; i < 3; i++) {
+                  int part = i;
+                  ps.setArray(
+                      1 + i,
+                      c.createArrayOf("text", keys.stream().map(k -> k.get(part)).toArray()));
+                }
+                ps.setLong(4, treeSize);
+              },
+              rs -> {
+                List<List<Long>> first =
+                    later.get(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                return new EdgeView(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getLong(4),
+                    first.get(0),
+                    first.get(1));
+              }));
+    }
+    return out;
+  }
+
+  // Three key columns, citations, last_leaf, first_leaves, first_records.
+  private static Object[] summaryRow(ResultSet rs) throws SQLException {
+    return new Object[] {
+      rs.getString(1),
+      rs.getString(2),
+      rs.getString(3),
+      rs.getLong(4),
+      rs.getLong(5),
+      longs(rs.getArray(6)),
+      longs(rs.getArray(7))
+    };
+  }
+
+  // The listed earliest citations that lie below the tree size, as {records, leaves}: in leaf
+  // order, so these are the earliest citations at that size too.
+  @SuppressWarnings("unchecked")
+  private static List<List<Long>> citedBelow(Object[] row, long treeSize) {
+    List<Long> leaves = (List<Long>) row[5];
+    List<Long> records = (List<Long>) row[6];
+    int n = 0;
+    while (n < leaves.size() && leaves.get(n) < treeSize) {
+      n++;
+    }
+    return List.of(records.subList(0, n), leaves.subList(0, n));
+  }
+
+  /**
+   * The cited records, read by id with the leaf index the graph holds for each (what {@code
+   * Journal.records} would look up in the leaf chunks one record at a time).
+   *
+   * @param leafOf leaf index by record id
+   */
+  static List<StoredRecord> records(Connection c, Map<Long, Long> leafOf) throws SQLException {
+    if (leafOf.isEmpty()) {
+      return new ArrayList<>();
+    }
     return query(
         c,
-        "SELECT from_node, rel, to_node, count(*), (array_agg(record_seq ORDER BY leaf_index))[1:"
-            + CITED_PER_ELEMENT
-            + "] FROM graph_edges WHERE "
-            + (outgoing ? "from_node" : "to_node")
-            + " = ANY(?) AND leaf_index < ? GROUP BY from_node, rel, to_node",
-        ps -> {
-          ps.setArray(1, c.createArrayOf("text", frontier.toArray()));
-          ps.setLong(2, treeSize);
-        },
+        "SELECT seq, source, kind, source_ref, canonical, leaf_hash, raw, received_at"
+            + " FROM journal_records WHERE seq = ANY(?) ORDER BY seq",
+        ps -> ps.setArray(1, c.createArrayOf("int8", leafOf.keySet().toArray())),
         rs ->
-            new EdgeView(
-                rs.getString(1),
+            new StoredRecord(
+                rs.getLong(1),
                 rs.getString(2),
                 rs.getString(3),
-                rs.getLong(4),
-                longs(rs.getArray(5))));
+                rs.getString(4),
+                rs.getBytes(5),
+                rs.getBytes(6),
+                rs.getBytes(7),
+                rs.getTimestamp(8).toInstant(),
+                OptionalLong.of(leafOf.get(rs.getLong(1)))));
   }
 
   private static List<Long> longs(Array a) throws SQLException {

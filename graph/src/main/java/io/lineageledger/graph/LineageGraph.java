@@ -11,12 +11,14 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -104,7 +106,8 @@ public final class LineageGraph {
       for (GraphStore.NodeView v : GraphStore.nodes(c, page, size)) {
         views.put(v.id(), v);
       }
-      TreeSet<Long> cited = new TreeSet<>();
+      // Record id -> its leaf index, in id order.
+      TreeMap<Long, Long> cited = new TreeMap<>();
       List<LineageAnswer.Node> nodes = new ArrayList<>();
       for (String id : page) {
         GraphStore.NodeView v = views.get(id);
@@ -114,7 +117,7 @@ public final class LineageGraph {
           nodes.add(new LineageAnswer.Node(id, n.type(), n.key(), reached.get(id), 0, List.of()));
           continue;
         }
-        cited.addAll(v.records());
+        put(cited, v.records(), v.leaves());
         nodes.add(
             new LineageAnswer.Node(
                 id, v.type(), v.key(), reached.get(id), v.citations(), v.records()));
@@ -122,12 +125,12 @@ public final class LineageGraph {
       List<LineageAnswer.Edge> pageEdges = new ArrayList<>();
       for (GraphStore.EdgeView e : edges.values()) {
         if (onPage.contains(e.from()) || onPage.contains(e.to())) {
-          cited.addAll(e.records());
+          put(cited, e.records(), e.leaves());
           pageEdges.add(
               new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
         }
       }
-      List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
+      List<LineageAnswer.CitedRecord> records = cite(c, cited, size, q.proofs());
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
@@ -261,19 +264,13 @@ public final class LineageGraph {
       throws SQLException {
     start.forEach(n -> reached.put(n, 0));
     List<String> frontier = new ArrayList<>(start);
-    for (String same : GraphStore.sameEntities(c, start, size)) {
+    for (String same : sameEntities(c, start, size)) {
       if (reached.putIfAbsent(same, 0) == null) {
         frontier.add(same);
       }
     }
     for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
-      List<GraphStore.EdgeView> found = new ArrayList<>();
-      if (q.direction() != LineageQuery.Direction.UP) {
-        found.addAll(GraphStore.edges(c, frontier, true, size));
-      }
-      if (q.direction() != LineageQuery.Direction.DOWN) {
-        found.addAll(GraphStore.edges(c, frontier, false, size));
-      }
+      List<GraphStore.EdgeView> found = GraphStore.edges(c, frontier, q.direction(), size);
       Set<String> frontierSet = new java.util.HashSet<>(frontier);
       TreeSet<String> next = new TreeSet<>();
       for (GraphStore.EdgeView e : found) {
@@ -288,8 +285,9 @@ public final class LineageGraph {
       for (String n : next) {
         reached.put(n, d);
       }
-      // The same run or content seen by another source is the same entity: reach it too.
-      for (String same : GraphStore.sameEntities(c, next, size)) {
+      // The same run or content seen by another source is the same entity: reach it too. Only
+      // nodes of those types can have one (a node's type is a function of its id).
+      for (String same : sameEntities(c, next, size)) {
         if (!reached.containsKey(same)) {
           reached.put(same, d);
           next.add(same);
@@ -310,9 +308,26 @@ public final class LineageGraph {
     }
   }
 
-  private List<LineageAnswer.CitedRecord> cite(Set<Long> ids, long size, boolean proofs)
+  // Only nodes of a global-key type can have another node for the same entity; a node's type is a
+  // function of its id (Extractors.node), so the others need no query.
+  private static List<String> sameEntities(Connection c, Collection<String> ids, long size)
       throws SQLException {
-    List<StoredRecord> found = log.journal().records(ids);
+    List<String> global =
+        ids.stream()
+            .filter(n -> Extractors.GLOBAL_KEY_TYPES.contains(Extractors.node(n).type()))
+            .toList();
+    return GraphStore.sameEntities(c, global, size);
+  }
+
+  private static void put(Map<Long, Long> cited, List<Long> records, List<Long> leaves) {
+    for (int i = 0; i < records.size(); i++) {
+      cited.put(records.get(i), leaves.get(i));
+    }
+  }
+
+  private List<LineageAnswer.CitedRecord> cite(
+      Connection c, Map<Long, Long> ids, long size, boolean proofs) throws SQLException {
+    List<StoredRecord> found = GraphStore.records(c, ids);
     if (found.size() != ids.size()) {
       throw new IllegalStateException(
           "the graph cites " + ids.size() + " records but " + found.size() + " exist");

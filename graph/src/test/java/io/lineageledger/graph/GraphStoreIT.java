@@ -1,0 +1,286 @@
+package io.lineageledger.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lineageledger.ledger.journal.Record;
+import io.lineageledger.ledger.journal.StoredRecord;
+import io.lineageledger.ledger.journal.TransparencyLog;
+import io.lineageledger.ledger.note.NoteSigner;
+import io.lineageledger.platform.Database;
+import io.lineageledger.platform.testing.SharedPostgres;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The summaries (V7) answer exactly what aggregating the citation rows answers, at every tree size:
+ * the elements known, their citation counts and their earliest citing records.
+ */
+class GraphStoreIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DATASET = "mlflow://prod/datasets/train@sha256:aa";
+  private static final String RUN = "mlflow://prod/runs/r1";
+  private static final String SAME_RUN = "mlflow-run:r1";
+  private static final String V1 = "mlflow://prod/model-versions/churn/1";
+  private static final String PROCESS = "process:host/42";
+
+  @TempDir Path dataDir;
+  private SharedPostgres.FreshDatabase fresh;
+  private Database db;
+  private TransparencyLog log;
+  private LineageGraph graph;
+
+  @BeforeEach
+  void open() {
+    fresh = SharedPostgres.freshDatabase();
+    db = Database.open(fresh.settings(dataDir));
+    log =
+        new TransparencyLog(
+            db.dataSource(),
+            NoteSigner.generate("graph.test/log"),
+            Clock.systemUTC(),
+            100,
+            Duration.ZERO);
+    graph = new LineageGraph(db.dataSource(), log, Extractors.standard(), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void close() {
+    log.close();
+    db.close();
+  }
+
+  private static Record fact(String ref, List<String> subjects, String... links) {
+    ObjectNode payload = JSON.createObjectNode();
+    ArrayNode arr = payload.putArray("links");
+    for (int i = 0; i < links.length; i += 3) {
+      arr.addObject().put("from", links[i]).put("rel", links[i + 1]).put("to", links[i + 2]);
+    }
+    return Record.of("test", "test.lineage", ref, Instant.EPOCH, subjects, payload);
+  }
+
+  private long commit(Record... records) throws Exception {
+    log.journal().appendAll(List.of(records));
+    log.step();
+    return log.latestCheckpoint().orElseThrow().size();
+  }
+
+  /**
+   * A history where the run and the process→run edge are cited more often than a page lists, in
+   * several checkpoints, some projected in one step and some in many.
+   */
+  private List<Long> history() throws Exception {
+    List<Long> sizes = new ArrayList<>();
+    sizes.add(commit(fact("run", List.of(RUN, DATASET), DATASET, "input-to", RUN)));
+    graph.catchUp();
+    for (int w = 0; w < 4; w++) {
+      sizes.add(
+          commit(
+              fact("window-" + w, List.of(PROCESS, SAME_RUN), PROCESS, "executed", SAME_RUN),
+              fact("window-" + w + "b", List.of(PROCESS, RUN), PROCESS, "executed", RUN)));
+      if (w % 2 == 1) {
+        graph.catchUp();
+      }
+    }
+    sizes.add(commit(fact("v1", List.of(V1, RUN), RUN, "produced", V1)));
+    for (int w = 4; w < 9; w++) {
+      sizes.add(commit(fact("window-" + w, List.of(PROCESS, RUN), PROCESS, "executed", RUN)));
+    }
+    graph.catchUp();
+    return sizes;
+  }
+
+  private static final List<String> ALL = List.of(DATASET, RUN, SAME_RUN, V1, PROCESS);
+
+  @Test
+  void nodesAndEdges_atEveryTreeSize_equalAggregatedCitationRows() throws Exception {
+    List<Long> sizes = history();
+    try (Connection c = db.dataSource().getConnection()) {
+      for (long size : sizes) {
+        assertThat(nodeLines(GraphStore.nodes(c, ALL, size)))
+            .as("nodes at %d", size)
+            .isEqualTo(referenceNodes(c, size));
+        for (LineageQuery.Direction d : LineageQuery.Direction.values()) {
+          List<String> expected = referenceEdges(c, d, size);
+          assertThat(edgeLines(GraphStore.edges(c, ALL, d, size)))
+              .as("%s edges at %d", d, size)
+              .isEqualTo(expected);
+        }
+      }
+      // The run is cited by more records than a page lists: the count is complete, the list not.
+      long last = sizes.get(sizes.size() - 1);
+      GraphStore.NodeView run =
+          GraphStore.nodes(c, List.of(RUN), last).stream().findFirst().orElseThrow();
+      assertThat(run.citations()).isEqualTo(11);
+      assertThat(run.records()).hasSize(GraphStore.CITED_PER_ELEMENT);
+    }
+  }
+
+  @Test
+  void lineage_citedRecords_carryTheJournalsLeafIndices() throws Exception {
+    List<Long> sizes = history();
+    for (long size : List.of(sizes.get(2), sizes.get(sizes.size() - 1))) {
+      LineageAnswer a =
+          graph.lineage(
+              new LineageQuery(
+                  LineageQuery.Start.node(DATASET),
+                  LineageQuery.Direction.BOTH,
+                  3,
+                  Optional.of(LineageQuery.AsOf.parse(Long.toString(size))),
+                  false,
+                  LineageQuery.DEFAULT_LIMIT,
+                  Optional.empty()));
+      List<StoredRecord> cited = a.records().stream().map(r -> r.record()).toList();
+      List<StoredRecord> journal =
+          log.journal().records(cited.stream().map(StoredRecord::id).toList());
+      assertThat(cited).hasSameSizeAs(journal).isNotEmpty();
+      for (int i = 0; i < cited.size(); i++) {
+        assertThat(cited.get(i).id()).isEqualTo(journal.get(i).id());
+        assertThat(cited.get(i).leafIndex()).isEqualTo(journal.get(i).leafIndex());
+        assertThat(cited.get(i).leafIndex().getAsLong()).isLessThan(size);
+        assertThat(cited.get(i).canonical()).isEqualTo(journal.get(i).canonical());
+        assertThat(cited.get(i).leafHash()).isEqualTo(journal.get(i).leafHash());
+      }
+    }
+  }
+
+  @Test
+  void rebuild_summaries_equalIncrementalProjection() throws Exception {
+    history();
+    String incremental = dumpSummaries();
+    assertThat(incremental).contains("executed");
+    graph.rebuild();
+    assertThat(dumpSummaries()).isEqualTo(incremental);
+  }
+
+  private String dumpSummaries() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = fresh.superuser();
+        Statement s = c.createStatement()) {
+      for (String sql :
+          List.of(
+              "SELECT node, type, key, first_leaf, last_leaf, citations, first_leaves,"
+                  + " first_records FROM graph_node_summary ORDER BY 1",
+              "SELECT from_node || ' ' || rel, to_node, first_leaf, last_leaf, citations,"
+                  + " first_leaves, first_records FROM graph_edge_summary ORDER BY 1, 2")) {
+        try (ResultSet rs = s.executeQuery(sql)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= n; i++) {
+              out.append(rs.getString(i)).append('|');
+            }
+            out.append('\n');
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static List<String> nodeLines(List<GraphStore.NodeView> views) {
+    return views.stream()
+        .map(v -> v.id() + " " + v.type() + " " + v.key() + " " + v.citations() + " " + v.records())
+        .sorted()
+        .toList();
+  }
+
+  private static List<String> edgeLines(List<GraphStore.EdgeView> views) {
+    return views.stream()
+        .map(e -> e.from() + " " + e.rel() + " " + e.to() + " " + e.citations() + " " + e.records())
+        .sorted()
+        .toList();
+  }
+
+  // What the graph answered before the summaries: an aggregation of the citation rows.
+  private static List<String> referenceNodes(Connection c, long size) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT node, min(type), min(key), count(*), (array_agg(record_seq ORDER BY"
+                + " leaf_index))[1:"
+                + GraphStore.CITED_PER_ELEMENT
+                + "] FROM graph_nodes WHERE node = ANY(?) AND leaf_index < ? GROUP BY node")) {
+      ps.setArray(1, c.createArrayOf("text", ALL.toArray()));
+      ps.setLong(2, size);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getLong(4)
+                  + " "
+                  + longs(rs.getArray(5)));
+        }
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  private static List<String> referenceEdges(Connection c, LineageQuery.Direction d, long size)
+      throws Exception {
+    String touching =
+        switch (d) {
+          case DOWN -> "from_node = ANY(?)";
+          case UP -> "to_node = ANY(?)";
+          case BOTH -> "(from_node = ANY(?) OR to_node = ANY(?))";
+        };
+    TreeSet<String> out = new TreeSet<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT from_node, rel, to_node, count(*), (array_agg(record_seq ORDER BY"
+                + " leaf_index))[1:"
+                + GraphStore.CITED_PER_ELEMENT
+                + "] FROM graph_edges WHERE "
+                + touching
+                + " AND leaf_index < ? GROUP BY from_node, rel, to_node")) {
+      Array ids = c.createArrayOf("text", ALL.toArray());
+      int i = 1;
+      ps.setArray(i++, ids);
+      if (d == LineageQuery.Direction.BOTH) {
+        ps.setArray(i++, ids);
+      }
+      ps.setLong(i, size);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getLong(4)
+                  + " "
+                  + longs(rs.getArray(5)));
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static List<Long> longs(Array a) throws Exception {
+    return Arrays.stream((Object[]) a.getArray()).map(o -> ((Number) o).longValue()).toList();
+  }
+}
