@@ -41,6 +41,8 @@ class GraphStoreIT {
   private static final String SAME_RUN = "mlflow-run:r1";
   private static final String V1 = "mlflow://prod/model-versions/churn/1";
   private static final String PROCESS = "process:host/42";
+  // COPY's text format gives backslashes a meaning: the rows must hold them as written.
+  private static final String FILE = "file:C:\\data\\train\tset.csv";
 
   @TempDir Path dataDir;
   private SharedPostgres.FreshDatabase fresh;
@@ -100,7 +102,10 @@ class GraphStoreIT {
         graph.catchUp();
       }
     }
-    sizes.add(commit(fact("v1", List.of(V1, RUN), RUN, "produced", V1)));
+    sizes.add(
+        commit(
+            fact("v1", List.of(V1, RUN), RUN, "produced", V1),
+            fact("read", List.of(FILE, PROCESS), FILE, "read-by", PROCESS)));
     for (int w = 4; w < 9; w++) {
       sizes.add(commit(fact("window-" + w, List.of(PROCESS, RUN), PROCESS, "executed", RUN)));
     }
@@ -108,7 +113,7 @@ class GraphStoreIT {
     return sizes;
   }
 
-  private static final List<String> ALL = List.of(DATASET, RUN, SAME_RUN, V1, PROCESS);
+  private static final List<String> ALL = List.of(DATASET, RUN, SAME_RUN, V1, PROCESS, FILE);
 
   @Test
   void nodesAndEdges_atEveryTreeSize_equalAggregatedCitationRows() throws Exception {
@@ -125,8 +130,12 @@ class GraphStoreIT {
               .isEqualTo(expected);
         }
       }
-      // The run is cited by more records than a page lists: the count is complete, the list not.
       long last = sizes.get(sizes.size() - 1);
+      // The citation rows hold names with backslashes and tabs as written.
+      assertThat(referenceNodes(c, last)).anyMatch(l -> l.startsWith(FILE + " file "));
+      assertThat(referenceEdges(c, LineageQuery.Direction.DOWN, last))
+          .anyMatch(l -> l.startsWith(FILE + " read-by " + PROCESS + " 1 "));
+      // The run is cited by more records than a page lists: the count is complete, the list not.
       GraphStore.NodeView run =
           GraphStore.nodes(c, List.of(RUN), last).stream().findFirst().orElseThrow();
       assertThat(run.citations()).isEqualTo(11);
@@ -166,7 +175,7 @@ class GraphStoreIT {
   void rebuild_summaries_equalIncrementalProjection() throws Exception {
     history();
     String incremental = dumpSummaries();
-    assertThat(incremental).contains("executed");
+    assertThat(incremental).contains("executed").contains(FILE);
     graph.rebuild();
     assertThat(dumpSummaries()).isEqualTo(incremental);
   }
