@@ -96,7 +96,7 @@ final class GraphStore {
     }
   }
 
-  // COPY (text format) writes the citation rows with less work per row than an INSERT of arrays.
+  // COPY (text format) streams the citation rows: no arrays to build, bind and unnest.
   private static void copy(Connection c, String sql, StringBuilder rows) throws SQLException {
     try {
       c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(rows.toString()));
