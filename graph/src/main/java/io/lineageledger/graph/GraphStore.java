@@ -9,13 +9,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import org.postgresql.PGConnection;
 
 /** SQL of the graph tables. Reads take a tree size and see only rows with a smaller leaf. */
@@ -39,6 +43,32 @@ final class GraphStore {
   /** An edge as known at a tree size, with the records that state it (as in {@link NodeView}). */
   record EdgeView(
       String from, String rel, String to, long citations, List<Long> records, List<Long> leaves) {}
+
+  /** Record ids a lineage page cites, in id order, each with the leaf index the graph holds. */
+  static final class Cited extends AbstractSet<Long> {
+    private final TreeMap<Long, Long> leafOf = new TreeMap<>();
+
+    /** Adds {@code records.get(i)} at leaf {@code leaves.get(i)}, for each i. */
+    void add(List<Long> records, List<Long> leaves) {
+      for (int i = 0; i < records.size(); i++) {
+        leafOf.put(records.get(i), leaves.get(i));
+      }
+    }
+
+    Map<Long, Long> leafOf() {
+      return Collections.unmodifiableMap(leafOf);
+    }
+
+    @Override
+    public Iterator<Long> iterator() {
+      return Collections.unmodifiableSet(leafOf.keySet()).iterator();
+    }
+
+    @Override
+    public int size() {
+      return leafOf.size();
+    }
+  }
 
   /**
    * Writes one projection step: the citation rows, and the summaries they change. {@code nodes} and

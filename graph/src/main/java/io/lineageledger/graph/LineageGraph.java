@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -106,8 +105,7 @@ public final class LineageGraph {
       for (GraphStore.NodeView v : GraphStore.nodes(c, page, size)) {
         views.put(v.id(), v);
       }
-      // Record id -> its leaf index, in id order.
-      TreeMap<Long, Long> cited = new TreeMap<>();
+      GraphStore.Cited cited = new GraphStore.Cited();
       List<LineageAnswer.Node> nodes = new ArrayList<>();
       for (String id : page) {
         GraphStore.NodeView v = views.get(id);
@@ -117,7 +115,7 @@ public final class LineageGraph {
           nodes.add(new LineageAnswer.Node(id, n.type(), n.key(), reached.get(id), 0, List.of()));
           continue;
         }
-        put(cited, v.records(), v.leaves());
+        cited.add(v.records(), v.leaves());
         nodes.add(
             new LineageAnswer.Node(
                 id, v.type(), v.key(), reached.get(id), v.citations(), v.records()));
@@ -125,12 +123,12 @@ public final class LineageGraph {
       List<LineageAnswer.Edge> pageEdges = new ArrayList<>();
       for (GraphStore.EdgeView e : edges.values()) {
         if (onPage.contains(e.from()) || onPage.contains(e.to())) {
-          put(cited, e.records(), e.leaves());
+          cited.add(e.records(), e.leaves());
           pageEdges.add(
               new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
         }
       }
-      List<LineageAnswer.CitedRecord> records = cite(c, cited, size, q.proofs());
+      List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
@@ -254,6 +252,17 @@ public final class LineageGraph {
     return start;
   }
 
+  // Only nodes of a global-key type can have another node for the same entity; a node's type is a
+  // function of its id (Extractors.node), so the others need no query.
+  private static List<String> sameEntities(Connection c, Collection<String> ids, long size)
+      throws SQLException {
+    List<String> global =
+        ids.stream()
+            .filter(n -> Extractors.GLOBAL_KEY_TYPES.contains(Extractors.node(n).type()))
+            .toList();
+    return GraphStore.sameEntities(c, global, size);
+  }
+
   private static void traverse(
       Connection c,
       LineageQuery q,
@@ -308,26 +317,9 @@ public final class LineageGraph {
     }
   }
 
-  // Only nodes of a global-key type can have another node for the same entity; a node's type is a
-  // function of its id (Extractors.node), so the others need no query.
-  private static List<String> sameEntities(Connection c, Collection<String> ids, long size)
+  private List<LineageAnswer.CitedRecord> cite(Set<Long> ids, long size, boolean proofs)
       throws SQLException {
-    List<String> global =
-        ids.stream()
-            .filter(n -> Extractors.GLOBAL_KEY_TYPES.contains(Extractors.node(n).type()))
-            .toList();
-    return GraphStore.sameEntities(c, global, size);
-  }
-
-  private static void put(Map<Long, Long> cited, List<Long> records, List<Long> leaves) {
-    for (int i = 0; i < records.size(); i++) {
-      cited.put(records.get(i), leaves.get(i));
-    }
-  }
-
-  private List<LineageAnswer.CitedRecord> cite(
-      Connection c, Map<Long, Long> ids, long size, boolean proofs) throws SQLException {
-    List<StoredRecord> found = GraphStore.records(c, ids);
+    List<StoredRecord> found = records(ids);
     if (found.size() != ids.size()) {
       throw new IllegalStateException(
           "the graph cites " + ids.size() + " records but " + found.size() + " exist");
@@ -347,6 +339,17 @@ public final class LineageGraph {
       // The graph only holds records below the checkpoint's size, so every proof exists.
       throw new IllegalStateException("no proof of a cited record: " + e.getMessage(), e);
     }
+  }
+
+  // A lineage page's ids come with the leaf index the graph holds for each: no per-record leaf
+  // lookup in the journal. Other ids are read through the journal.
+  private List<StoredRecord> records(Set<Long> ids) throws SQLException {
+    if (ids instanceof GraphStore.Cited cited) {
+      try (Connection c = db.getConnection()) {
+        return GraphStore.records(c, cited.leafOf());
+      }
+    }
+    return log.journal().records(ids);
   }
 
   private static String fingerprint(LineageQuery q) {
