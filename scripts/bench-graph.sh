@@ -2,8 +2,10 @@
 # Builds the bench module and runs the provenance-query benchmark: writes a realistic history
 # (default 1,000,000 records) through the journal on a fresh durable embedded PostgreSQL, projects
 # the lineage graph, and times model-version lineage, dataset impact, time-travel lineage and
-# lineage with proofs (p50/p99). Arguments: --records=N --queries=N. The report is printed and
-# written to bench/target/graph-bench-report.json.
+# lineage with proofs (p50/p99). Arguments: --records=N --queries=N, --data=DIR (keep the database
+# in DIR; a later run with the same DIR reuses its history and graph) and --rebuild (with --data:
+# project the history again). The report is printed and written to
+# bench/target/graph-bench-report.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -30,8 +30,8 @@ import java.util.SplittableRandom;
  * and times model-version lineage (upstream, depth 5), the impact of a dataset feeding ~1,000 model
  * versions, time-travel lineage and lineage with proofs. Run through {@code
  * scripts/bench-graph.sh}; arguments {@code --records=N} (default 1,000,000), {@code --queries=N}
- * (default 300), and {@code --data=DIR} to keep the database in DIR and reuse the history written
- * there by an earlier run (then the graph is rebuilt from it, which measures projection again).
+ * (default 300), {@code --data=DIR} to keep the database in DIR and reuse the history and graph an
+ * earlier run left there, and {@code --rebuild} to project that history again (measuring it).
  */
 public final class GraphBench {
   private static final ObjectMapper JSON =
