@@ -141,7 +141,7 @@ public final class Journal {
   // The leaf index of each row r, as a column: the same lookup as the SQL function
   // journal_leaf_index, but planned once for the whole statement instead of once per row (the
   // function is not inlinable and cost ~30 us a row).
-  private static final String LEAF_INDEX_OF_R =
+  static final String LEAF_INDEX_OF_R =
       " lc.first_index + array_position(lc.seqs, r.seq) - 1 FROM journal_records r"
           + " LEFT JOIN LATERAL (SELECT c.first_index, c.seqs FROM journal_leaf_chunks c"
           + " WHERE c.first_seq <= r.seq ORDER BY c.first_seq DESC LIMIT 1) lc ON true";
