@@ -167,7 +167,7 @@ record Settings(
         datasetPrefixes(v),
         anchorSettings(v, env),
         evidence(v),
-        mlflow(v, bodyLimit));
+        mlflow(v, bodyLimit, pool));
   }
 
   private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
@@ -265,7 +265,7 @@ record Settings(
         .toList();
   }
 
-  private static MlflowConfig mlflow(Map<ConfigKey, Sourced> v, long httpBodyLimit) {
+  private static MlflowConfig mlflow(Map<ConfigKey, Sourced> v, long httpBodyLimit, int pool) {
     Sourced sourcesValue = v.get(ConfigKey.MLFLOW_SOURCES);
     Sourced secretsValue = v.get(ConfigKey.MLFLOW_WEBHOOK_SECRETS);
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -339,6 +339,22 @@ record Settings(
           register,
           "an http(s) URL, or empty");
     }
+    int processors = (int) range(v, ConfigKey.MLFLOW_INBOX_PROCESSORS, 1, 32);
+    // A processor holds its claim's connection and an alias lock's while it waits for the
+    // journal's; each sync holds an alias lock's while it does. Unless the pool has a connection
+    // beyond all of those held at once, they could all wait for each other.
+    long syncing = sources.stream().filter(s -> s.baseUrl().isPresent()).count();
+    if (!sources.isEmpty() && 2 * processors + syncing + 1 >= pool) {
+      throw invalid(
+          ConfigKey.MLFLOW_INBOX_PROCESSORS,
+          v.get(ConfigKey.MLFLOW_INBOX_PROCESSORS).source(),
+          Integer.toString(processors),
+          "2 x mlflow.inboxProcessors + (sources with a URL: "
+              + syncing
+              + ") + 1 must stay below db.poolSize ("
+              + pool
+              + "); raise db.poolSize or lower mlflow.inboxProcessors");
+    }
     return new MlflowConfig(
         sources,
         Duration.ofSeconds(range(v, ConfigKey.MLFLOW_WEBHOOK_TOLERANCE_SECONDS, 1, 86_400)),
@@ -347,7 +363,16 @@ record Settings(
         Duration.ofMillis(range(v, ConfigKey.MLFLOW_REQUEST_TIMEOUT_MILLIS, 100, 600_000)),
         (int) range(v, ConfigKey.MLFLOW_MAX_ATTEMPTS, 1, 1000),
         Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_POLL_MILLIS, 10, 60_000)),
-        register.isEmpty() ? Optional.empty() : Optional.of(register));
+        register.isEmpty() ? Optional.empty() : Optional.of(register),
+        new MlflowConfig.InboxSettings(
+            (int) range(v, ConfigKey.MLFLOW_INBOX_WRITE_BATCH_MAX, 1, 10_000),
+            Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_WRITE_LINGER_MILLIS, 0, 1000)),
+            (int) range(v, ConfigKey.MLFLOW_INBOX_WRITES_IN_FLIGHT, 1, 64),
+            (int) range(v, ConfigKey.MLFLOW_INBOX_MAX_QUEUED_WRITES, 1, 1_000_000),
+            range(v, ConfigKey.MLFLOW_INBOX_MAX_BACKLOG, 1, 100_000_000),
+            processors,
+            (int) range(v, ConfigKey.MLFLOW_INBOX_PROCESS_BATCH, 1, 10_000),
+            Duration.ofSeconds(range(v, ConfigKey.MLFLOW_RETRY_AFTER_SECONDS, 1, 3600))));
   }
 
   private static void checkJdbcUrl(String url, String source) {

@@ -23,7 +23,7 @@ class RoutesTest {
                 new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
                 false,
-                new MlflowHandlers(null, null, null, null, null)));
+                new MlflowHandlers(null, null, null, null)));
     Set<String> fromTable = new HashSet<>();
     table.forEach(e -> fromTable.add(e.method().name() + " " + e.path() + " " + e.operationId()));
 
@@ -55,7 +55,7 @@ class RoutesTest {
                 new GraphHandlers(null, null, List.of()),
                 Buffer.buffer(),
                 false,
-                new MlflowHandlers(null, null, null, null, null)));
+                new MlflowHandlers(null, null, null, null)));
     table.stream()
         .filter(e -> e.path().startsWith("/api/"))
         .forEach(e -> assertThat(e.isPublic()).as(e.path()).isFalse());

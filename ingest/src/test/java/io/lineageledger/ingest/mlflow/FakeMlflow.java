@@ -323,15 +323,49 @@ public final class FakeMlflow implements AutoCloseable {
     page(rc, all, "model_versions");
   }
 
-  private synchronized void searchModels(RoutingContext rc) {
-    List<ObjectNode> all = new ArrayList<>(registeredModels.values());
-    all.sort(
-        Comparator.comparingLong((ObjectNode v) -> v.path("last_updated_timestamp").asLong())
-            .reversed());
-    page(rc, all, "registered_models");
+  private volatile java.util.concurrent.Callable<Void> afterModelListing;
+
+  /**
+   * Runs {@code work} (blocking, once) after the next {@code registered-models/search} page was
+   * taken and before it is answered: what happens in MLflow and the service between MLflow reading
+   * its registry and the sync reading the answer.
+   */
+  public void afterNextModelListing(java.util.concurrent.Callable<Void> work) {
+    afterModelListing = work;
+  }
+
+  private void searchModels(RoutingContext rc) {
+    byte[] snapshot;
+    synchronized (this) {
+      List<ObjectNode> all = new ArrayList<>(registeredModels.values());
+      all.sort(
+          Comparator.comparingLong((ObjectNode v) -> v.path("last_updated_timestamp").asLong())
+              .reversed());
+      snapshot = pageOf(rc, all, "registered_models").toString().getBytes(StandardCharsets.UTF_8);
+    }
+    java.util.concurrent.Callable<Void> work = afterModelListing;
+    afterModelListing = null;
+    if (work == null) {
+      json(rc, snapshot);
+      return;
+    }
+    vertx
+        .executeBlocking(work, false)
+        .onComplete(
+            r -> {
+              if (r.failed()) {
+                error(rc, 500, "INTERNAL_ERROR", "test hook failed: " + r.cause());
+              } else {
+                json(rc, snapshot);
+              }
+            });
   }
 
   private static void page(RoutingContext rc, List<ObjectNode> all, String field) {
+    json(rc, pageOf(rc, all, field));
+  }
+
+  private static ObjectNode pageOf(RoutingContext rc, List<ObjectNode> all, String field) {
     int max =
         Integer.parseInt(
             rc.queryParams().get("max_results") == null
@@ -352,7 +386,7 @@ public final class FakeMlflow implements AutoCloseable {
           Base64.getEncoder()
               .encodeToString(Integer.toString(from + max).getBytes(StandardCharsets.UTF_8)));
     }
-    json(rc, out);
+    return out;
   }
 
   private synchronized void listWebhooks(RoutingContext rc) {
