@@ -172,12 +172,14 @@ public final class ProbeBench {
   /**
    * What the programs themselves cost, insensitive to the machine's load: the kernel's run time
    * accounting per program (ns per run) while the workload runs untracked, then tracked. Runs of
-   * other processes on the machine are in the counts too (as untracked runs).
+   * other processes on the machine are in the counts too (as untracked runs). bench_empty, an empty
+   * program on sys_enter, shows what the accounting reports for doing nothing.
    */
   private static void costs(String name, Path workload, List<String> args) throws Exception {
     ProbeSession s = ProbeSession.open(ProbeOptions.defaults());
     try {
       s.enableProgramStats();
+      s.attachEmptyProgram();
       s.startEvents(e -> {});
       Map<String, ProbeSession.ProgramStats> s0 = s.programStats();
       run(workload, args, false);

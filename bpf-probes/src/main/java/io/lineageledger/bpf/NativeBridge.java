@@ -81,6 +81,9 @@ final class NativeBridge {
 
   static native long[] counters(long handle);
 
+  /** Attaches one program that {@link #attach} leaves out (the benchmark's bench_* programs). */
+  static native void attachProgram(long handle, String program);
+
   /** Turns on the kernel's per-program run time accounting until the session closes. */
   static native void enableStats(long handle);
 

@@ -225,6 +225,14 @@ final class ProbeSession implements AutoCloseable {
     NativeBridge.enableStats(handle);
   }
 
+  /**
+   * Attaches bench_empty, an empty sys_enter program: its ns/run is the floor the run time
+   * accounting itself reports. Benchmark use only.
+   */
+  void attachEmptyProgram() {
+    NativeBridge.attachProgram(handle, "bench_empty");
+  }
+
   /** Per program (by name): runs and run time so far; zeros unless stats are enabled. */
   Map<String, ProgramStats> programStats() {
     Map<String, ProgramStats> out = new LinkedHashMap<>();
