@@ -515,7 +515,6 @@ static __always_inline void file_op(struct task_struct *task, struct task_state 
 	k.ino = in->i_ino;
 	k.proc.tgid = task->tgid;
 	k.proc.start_ns = t->start_ns;
-	__u64 now = bpf_ktime_get_ns();
 	struct ln_file_val *v = bpf_map_lookup_elem(&files, &k);
 	if (!v) {
 		__u32 zero = 0;
@@ -533,7 +532,8 @@ static __always_inline void file_op(struct task_struct *task, struct task_state 
 		if (!init)
 			return;
 		__builtin_memset(init, 0, sizeof(*init));
-		init->first_ns = now;
+		init->first_ns = bpf_ktime_get_ns();
+		init->last_ns = init->first_ns;
 		if (upath)
 			bpf_probe_read_user_str(init->path, sizeof(init->path), upath);
 		if (bpf_map_update_elem(&files, &k, init, BPF_NOEXIST) == -7 /* -E2BIG: full */) {
@@ -563,7 +563,10 @@ static __always_inline void file_op(struct task_struct *task, struct task_state 
 		__sync_fetch_and_add(&v->mmaps, 1);
 		break;
 	}
-	v->last_ns = now;
+	/* a clock read costs about as much as the rest of a read's update on a VM (kvm-clock), so
+	 * reads and writes do not move last_ns; opens and mmaps (rare) do */
+	if (op == OP_OPEN || op == OP_MMAP)
+		v->last_ns = bpf_ktime_get_ns();
 }
 
 /* One BTF raw tracepoint for all syscalls instead of one perf tracepoint per syscall: the raw
@@ -588,16 +591,30 @@ static __always_inline void file_op(struct task_struct *task, struct task_state 
 #error "syscall numbers are only defined for x86_64"
 #endif
 
+/* The syscalls of interest below 64, as a bit mask: one shift instead of a compare chain. */
+#define LOW_NRS                                                                                  \
+	((1ULL << NR_read) | (1ULL << NR_write) | (1ULL << NR_mmap) | (1ULL << NR_pread64) |      \
+	 (1ULL << NR_pwrite64) | (1ULL << NR_readv) | (1ULL << NR_writev) | (1ULL << NR_sendfile))
+
+static __always_inline int interesting(unsigned long id)
+{
+	if (id < 64)
+		return (LOW_NRS >> id) & 1;
+	return id == NR_openat || id == NR_copy_file_range || id == NR_openat2;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
+	/* failed, nothing moved (fd 0 is a valid open), or a syscall of no interest: decided from
+	 * the return value and the number on the kernel stack, before the task is looked at */
+	long id = regs->orig_ax;
+	if (ret < 0 || !interesting(id) || (ret == 0 && id != NR_openat && id != NR_openat2))
+		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_state *t = tracked_task(task);
 	if (!t)
 		return 0;
-	long id = regs->orig_ax;
-	if (ret < 0 || (ret == 0 && id != NR_openat && id != NR_openat2))
-		return 0; /* failed, or nothing moved (fd 0 is a valid open) */
 	/* x86_64 syscall arguments: di, si, dx, r10, r8 */
 	switch (id) {
 	case NR_openat:
@@ -670,7 +687,7 @@ static __always_inline int port_allowed(struct ln_flow_key *k)
 }
 
 /* The flow's counters, created when new (then *created is set). */
-static __always_inline struct ln_flow_val *flow_val(struct ln_flow_key *k, __u64 now, int *created)
+static __always_inline struct ln_flow_val *flow_val(struct ln_flow_key *k, int *created)
 {
 	struct ln_flow_val *v = bpf_map_lookup_elem(&flows, k);
 	if (v)
@@ -680,7 +697,8 @@ static __always_inline struct ln_flow_val *flow_val(struct ln_flow_key *k, __u64
 	*created = 1;
 	struct ln_flow_val init;
 	__builtin_memset(&init, 0, sizeof(init));
-	init.first_ns = now;
+	init.first_ns = bpf_ktime_get_ns();
+	init.last_ns = init.first_ns;
 	if (bpf_map_update_elem(&flows, k, &init, BPF_NOEXIST) == -7) {
 		count(LN_CNT_MAP_DROPS);
 		return 0;
@@ -703,9 +721,8 @@ static __always_inline int sock_bytes(struct sock *sk, int ret, int flags, int s
 	__builtin_memset(&k, 0, sizeof(k));
 	proc_key(&k.proc, task->tgid, t);
 	flow_key_from_sock(&k, sk);
-	__u64 now = bpf_ktime_get_ns();
 	int created = 0;
-	struct ln_flow_val *v = flow_val(&k, now, &created);
+	struct ln_flow_val *v = flow_val(&k, &created);
 	if (!v)
 		return 0;
 	if (sent) {
@@ -715,7 +732,7 @@ static __always_inline int sock_bytes(struct sock *sk, int ret, int flags, int s
 		__sync_fetch_and_add(&v->receives, 1);
 		__sync_fetch_and_add(&v->bytes_received, ret);
 	}
-	v->last_ns = now;
+	/* no clock read per send or receive: last_ns moves with state changes */
 	if (created) {
 		/* first bytes of this flow: later softirq state changes belong to this process */
 		__u64 key = (__u64)sk;
@@ -764,8 +781,9 @@ int BPF_PROG(on_state, struct sock *sk, int oldstate, int newstate)
 	if (k.sport == 0)
 		return 0;
 	int created = 0;
-	struct ln_flow_val *v = flow_val(&k, bpf_ktime_get_ns(), &created);
+	struct ln_flow_val *v = flow_val(&k, &created);
 	if (v) {
+		v->last_ns = bpf_ktime_get_ns();
 		__sync_fetch_and_or(&v->states_seen, 1u << (newstate & 31));
 		v->last_state = newstate;
 	}

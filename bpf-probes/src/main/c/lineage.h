@@ -47,8 +47,8 @@ struct ln_file_val {
 	__u64 writes;
 	__u64 opens;
 	__u64 mmaps;
-	__u64 first_ns;
-	__u64 last_ns;
+	__u64 first_ns; /* first seen, ns since boot */
+	__u64 last_ns; /* last open or mmap (reads and writes take no clock reading) */
 	__u32 open_flags; /* OR of the flags of every open */
 	__u32 pad;
 	char path[LN_PATH_LEN]; /* as passed to the first open seen; may be relative */
@@ -73,8 +73,8 @@ struct ln_flow_val {
 	__u64 bytes_received;
 	__u64 sends;
 	__u64 receives;
-	__u64 first_ns;
-	__u64 last_ns;
+	__u64 first_ns; /* first seen, ns since boot */
+	__u64 last_ns; /* last state change (sends and receives take no clock reading) */
 	__u32 states_seen; /* bit n set: the flow entered TCP state n */
 	__u32 last_state;
 };

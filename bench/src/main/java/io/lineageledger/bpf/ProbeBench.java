@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: ProbeBench --workload=PATH [--rounds=5] [--fileOps=1000000] [--tcpOps=200000]
  * [--sustainSeconds=30] [--rates=100,200,0] [--syntheticRates=100000,...]
- * [--only=overhead|throughput]
+ * [--only=overhead|throughput|costs] (costs: only the per-program ns/run, no timed rounds)
  */
 public final class ProbeBench {
   private ProbeBench() {}
@@ -66,11 +66,17 @@ public final class ProbeBench {
         Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
     String only = a.getOrDefault("only", "all");
-    if (!only.equals("throughput")) {
-      overhead("files", rounds, workload, List.of("files", dir.toString(), Long.toString(fileOps)));
-      overhead("tcp", rounds, workload, List.of("tcp", Long.toString(tcpOps)));
+    List<String> files = List.of("files", dir.toString(), Long.toString(fileOps));
+    List<String> tcp = List.of("tcp", Long.toString(tcpOps));
+    if (only.equals("costs")) {
+      costs("files", workload, files);
+      costs("tcp", workload, tcp);
     }
-    if (!only.equals("overhead")) {
+    if (only.equals("all") || only.equals("overhead")) {
+      overhead("files", rounds, workload, files);
+      overhead("tcp", rounds, workload, tcp);
+    }
+    if (only.equals("all") || only.equals("throughput")) {
       throughput(workload, sustain, rates);
       long[] synthetic =
           Arrays.stream(
