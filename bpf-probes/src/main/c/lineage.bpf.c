@@ -3,9 +3,9 @@
  * flows it used. Only stable tracepoints: kprobes, fentry and LSM programs are refused on kernels
  * under lockdown, tracepoints are not and survive kernel upgrades.
  *
- * Every syscall of every process runs the sys_enter/sys_exit programs, so their untracked path
- * decides "not tracked" first: a tracked task carries task local storage, an untracked one has
- * none (task->bpf_storage is NULL), which is one load from the current task. Only tracked tasks
+ * Every syscall of every process runs the sys_exit program, so its untracked path decides "not
+ * tracked" first: a tracked task carries task local storage, an untracked one has none
+ * (task->bpf_storage is NULL), which is one load from the current task. Only tracked tasks
  * reach the storage lookup and the aggregate maps. Aggregates stay in maps (cumulative, read by
  * user space per window, no ring buffer record per read or send); process lifecycle goes through
  * the ring buffer, whose failed reservations are counted per CPU. */
@@ -498,7 +498,6 @@ static __noinline int under_prefix(struct file *f)
 #define OP_READ 2
 #define OP_WRITE 3
 #define OP_MMAP 4
-#define OP_COPY 5 /* in-kernel copy: read from arg, written to flags */
 
 static __always_inline void file_op(struct task_struct *task, struct task_state *t, int fd,
 				    int op, __u64 bytes, __u32 flags, const char *upath)
