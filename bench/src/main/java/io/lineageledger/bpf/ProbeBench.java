@@ -80,7 +80,9 @@ public final class ProbeBench {
       throughput(workload, sustain, rates);
       long[] synthetic =
           Arrays.stream(
-                  a.getOrDefault("syntheticRates", "100000,250000,500000,1000000,2000000")
+                  a.getOrDefault(
+                          "syntheticRates",
+                          "100000,150000,200000,250000,300000,500000,1000000,2000000")
                       .split(","))
               .mapToLong(Long::parseLong)
               .toArray();
