@@ -160,6 +160,16 @@ enum ConfigKey {
       "",
       "comma-separated command names (at most 15 bytes each) tracked from exec with their descendants, at most 256",
       false),
+  EVIDENCE_PATH_PREFIXES(
+      "evidence.pathPrefixes",
+      "",
+      "comma-separated absolute directories: only files under them count for tracked processes (matched in the kernel by directory identity at attach; each must exist then), at most 64; empty = every file",
+      false),
+  EVIDENCE_SERVER_PORTS(
+      "evidence.serverPorts",
+      "",
+      "comma-separated TCP ports 1..65535: only flows with one of them at either end count, at most 64; empty = every flow",
+      false),
   MLFLOW_SOURCES(
       "mlflow.sources",
       "",

@@ -255,6 +255,27 @@ record Settings(
           String.join(",", commands),
           "at most 256 names of 1..15 bytes (" + e.getMessage() + ")");
     }
+    List<String> prefixes = list(v, ConfigKey.EVIDENCE_PATH_PREFIXES);
+    try {
+      options = options.withPathPrefixes(prefixes.stream().map(Path::of).toList());
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_PATH_PREFIXES,
+          v.get(ConfigKey.EVIDENCE_PATH_PREFIXES).source(),
+          String.join(",", prefixes),
+          "at most 64 absolute, normalized directory paths (" + e.getMessage() + ")");
+    }
+    List<String> ports = list(v, ConfigKey.EVIDENCE_SERVER_PORTS);
+    try {
+      options = options.withServerPorts(ports.stream().map(Integer::valueOf).toList());
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException is an IllegalArgumentException: "http" lands here too
+      throw invalid(
+          ConfigKey.EVIDENCE_SERVER_PORTS,
+          v.get(ConfigKey.EVIDENCE_SERVER_PORTS).source(),
+          String.join(",", ports),
+          "at most 64 distinct TCP ports 1..65535 (" + e.getMessage() + ")");
+    }
     return new EvidenceSettings(bool(v, ConfigKey.EVIDENCE_ENABLED), options);
   }
 
