@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.NotAnchoredException;
 import io.lineageledger.graph.UnknownNodeException;
 import io.lineageledger.ledger.journal.ProofUnavailableException;
 import io.vertx.core.http.HttpHeaders;
@@ -58,6 +59,13 @@ final class Problems {
                 Map.of());
         case INVALID -> write(rc, 400, "invalid-request", "Bad request", p.getMessage(), Map.of());
       }
+    } else if (failure instanceof NotAnchoredException n) {
+      Map<String, Object> ext = new java.util.LinkedHashMap<>();
+      ext.put("requestedTreeSize", n.requestedSize());
+      ext.put("anchorBackend", n.backend());
+      n.newestAnchored().ifPresent(s -> ext.put("newestAnchoredSize", s));
+      ext.put("retryable", n.retryable());
+      write(rc, 409, "not-anchored", "No anchored checkpoint covers this yet", n.getMessage(), ext);
     } else if (failure instanceof UnknownNodeException u) {
       write(
           rc,
