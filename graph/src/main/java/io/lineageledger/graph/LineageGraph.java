@@ -208,8 +208,8 @@ public final class LineageGraph {
       String runId, Optional<LineageQuery.AsOf> asOf, List<String> datasetPrefixes, boolean proofs)
       throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
     Answering at = answering(asOf, proofs, "run " + runId);
-    Optional<SignedCheckpoint> cp = Optional.of(at.checkpoint());
-    long size = cp.get().size();
+    SignedCheckpoint cp = at.checkpoint();
+    long size = cp.size();
     coverUpTo(size);
     List<Long> ids;
     try (Connection c = db.getConnection()) {
@@ -234,7 +234,7 @@ public final class LineageGraph {
                     io.lineageledger.ledger.journal.Journal.SELF_SOURCE,
                     CROSS_CHECK_KIND,
                     "cross-check/v1/runs/" + runId + "@" + size,
-                    cp.get().signedAt(),
+                    cp.signedAt(),
                     List.of("mlflow-run:" + runId),
                     payload))
             .id();
@@ -242,7 +242,7 @@ public final class LineageGraph {
     cited.addAll(r.observedRecords());
     r.findings().forEach(f -> cited.addAll(f.records()));
     return new CrossCheckAnswer(
-        cp.get(),
+        cp,
         runId,
         r.findings(),
         r.declaredRecords(),
@@ -250,7 +250,7 @@ public final class LineageGraph {
         r.captureComplete(),
         id,
         at.requestedSize(),
-        proofs ? citedRecords(cited, cp.get(), true) : List.of());
+        proofs ? citedRecords(cited, cp, true) : List.of());
   }
 
   /**

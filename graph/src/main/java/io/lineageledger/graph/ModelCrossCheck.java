@@ -272,7 +272,6 @@ final class ModelCrossCheck {
     Map<String, Instant[]> windows = new HashMap<>();
     for (Loader l : loaders.values()) {
       Map<String, FlowSum> flows = new LinkedHashMap<>();
-      int[] other = {0};
       Set<String> otherKeys = new TreeSet<>();
       for (StoredRecord r : lookup.mentioning("process", Extractors.node(l.id).key())) {
         if (!r.kind().equals(CrossCheck.EVIDENCE)) {
@@ -305,7 +304,6 @@ final class ModelCrossCheck {
           complete[0] &= lossless(p);
         }
       }
-      other[0] = otherKeys.size();
       List<Flow> served = new ArrayList<>();
       long sent = 0;
       long received = 0;
@@ -360,7 +358,7 @@ final class ModelCrossCheck {
                       l.opens,
                       l.mmaps,
                       served,
-                      other[0],
+                      otherKeys.size(),
                       sent,
                       received,
                       Optional.ofNullable(from),
