@@ -90,14 +90,20 @@ final class ApiVerticle extends VerticleBase {
               ApiKeys keys = new ApiKeys(db.dataSource(), clock);
               accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
               Auth auth = new Auth(vertx, keys, accessLog, clock);
-              LineageGraph graph =
-                  new LineageGraph(db.dataSource(), transparencyLog, Extractors.standard(), clock);
-              logRunner =
-                  new LogRunner(
-                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               anchoring =
                   Anchoring.start(
                       vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
+              // Answers with proofs come from anchored checkpoints (none when anchoring is off).
+              LineageGraph graph =
+                  new LineageGraph(
+                      db.dataSource(),
+                      transparencyLog,
+                      Extractors.standard(),
+                      clock,
+                      anchoring.anchoredCheckpoints());
+              logRunner =
+                  new LogRunner(
+                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               mlflow =
                   new MlflowIngest(
                       vertx, db.dataSource(), transparencyLog.journal(), clock, settings.mlflow());
@@ -113,7 +119,12 @@ final class ApiVerticle extends VerticleBase {
                           settings.mlflow().sources().isEmpty() ? null : this::mlflowHealth),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog, anchoring),
-                      new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
+                      new GraphHandlers(
+                          vertx,
+                          graph,
+                          anchoring,
+                          settings.crossCheckDatasetPrefixes(),
+                          settings.crossCheckServingPorts()),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles(),
                       new MlflowHandlers(

@@ -72,6 +72,12 @@ enum ConfigKey {
       "paths under which a file a run read but did not declare is reported as observed-not-declared,"
           + " comma-separated absolute paths",
       false),
+  CROSS_CHECK_SERVING_PORTS(
+      "crossCheck.servingPorts",
+      "",
+      "local TCP ports on which a process that loaded a model version's artifact serves it,"
+          + " comma-separated 1..65535; empty = every TCP flow of such a process counts as served",
+      false),
   ACCESS_LOG_FLUSH_MILLIS(
       "accessLog.flushMillis",
       "200",

@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.NotAnchoredException;
 import io.lineageledger.graph.UnknownNodeException;
 import io.lineageledger.ingest.mlflow.InboxFullException;
 import io.lineageledger.ingest.mlflow.InboxWriteException;
@@ -81,6 +82,13 @@ final class Problems {
           "Webhook inbox unavailable",
           "the delivery could not be stored; deliver it again later",
           Map.of());
+    } else if (failure instanceof NotAnchoredException n) {
+      Map<String, Object> ext = new java.util.LinkedHashMap<>();
+      ext.put("requestedTreeSize", n.requestedSize());
+      ext.put("anchorBackend", n.backend());
+      n.newestAnchored().ifPresent(s -> ext.put("newestAnchoredSize", s));
+      ext.put("retryable", n.retryable());
+      write(rc, 409, "not-anchored", "No anchored checkpoint covers this yet", n.getMessage(), ext);
     } else if (failure instanceof UnknownNodeException u) {
       write(
           rc,

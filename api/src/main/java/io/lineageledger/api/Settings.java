@@ -35,6 +35,7 @@ record Settings(
     Duration accessLogFlush,
     LogSettings log,
     List<String> crossCheckDatasetPrefixes,
+    List<Integer> crossCheckServingPorts,
     AnchorSettings anchor,
     EvidenceSettings evidence,
     MlflowConfig mlflow) {
@@ -165,6 +166,7 @@ record Settings(
         Duration.ofMillis(flush),
         log,
         datasetPrefixes(v),
+        servingPorts(v),
         anchorSettings(v, env),
         evidence(v),
         mlflow(v, bodyLimit, pool));
@@ -186,6 +188,30 @@ record Settings(
             "comma-separated absolute paths such as /data,/datasets");
       }
       out.add(t);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Integer> servingPorts(Map<ConfigKey, Sourced> v) {
+    Sourced s = v.get(ConfigKey.CROSS_CHECK_SERVING_PORTS);
+    List<Integer> out = new java.util.ArrayList<>();
+    for (String p : s.value().split(",")) {
+      String t = p.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      int port = -1;
+      if (t.matches("[0-9]{1,5}")) {
+        port = Integer.parseInt(t);
+      }
+      if (port < 1 || port > 65535) {
+        throw invalid(
+            ConfigKey.CROSS_CHECK_SERVING_PORTS,
+            s.source(),
+            t,
+            "comma-separated TCP ports 1..65535 such as 8080,8443");
+      }
+      out.add(port);
     }
     return List.copyOf(out);
   }

@@ -20,7 +20,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
-                new GraphHandlers(null, null, List.of()),
+                new GraphHandlers(null, null, null, List.of(), List.of()),
                 Buffer.buffer(),
                 false,
                 new MlflowHandlers(null, null, null, null)));
@@ -52,7 +52,7 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
-                new GraphHandlers(null, null, List.of()),
+                new GraphHandlers(null, null, null, List.of(), List.of()),
                 Buffer.buffer(),
                 false,
                 new MlflowHandlers(null, null, null, null)));

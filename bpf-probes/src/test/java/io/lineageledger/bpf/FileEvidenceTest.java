@@ -38,6 +38,34 @@ class FileEvidenceTest {
   }
 
   @Test
+  void closeWindow_execEventStillInRingBuffer_countsWaitOneWindowForTheRunId() throws Exception {
+    Path dataset = Files.write(dir.resolve("lagged.bin"), new byte[5000]);
+    long dsIno = ino(dataset);
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RuntimeEvidence rt = RuntimeEvidence.start(options(), Clock.systemUTC(), x -> {}, false)) {
+      // A lagging poller: the workload's exec and exit stay in the ring buffer past the cut.
+      rt.session().stopEvents();
+      assertThat(Workloads.sh(dir, Map.of("MLFLOW_RUN_ID", runId), "cat lagged.bin > /dev/null"))
+          .isZero();
+      EvidenceWindow first = rt.cut();
+      assertThat(first.processes())
+          .as("counts of a process user space does not know yet are not reported without it")
+          .allSatisfy(p -> assertThat(p.files()).noneMatch(f -> f.ino() == dsIno));
+      rt.drainEvents(); // restarts the poller
+      rt.drainEvents(); // and hands over what it has not delivered yet
+      EvidenceWindow second = rt.cut();
+      long read =
+          second.processes().stream()
+              .filter(p -> runId.equals(p.runId()))
+              .flatMap(p -> p.files().stream())
+              .filter(f -> f.ino() == dsIno)
+              .mapToLong(FileEvidence::bytesRead)
+              .sum();
+      assertThat(read).isEqualTo(5000);
+    }
+  }
+
+  @Test
   void runIdTree_readsDatasetWritesModel_exactBytesDigestsAndGrandchild() throws Exception {
     byte[] data = new byte[100_000];
     new Random(7).nextBytes(data);

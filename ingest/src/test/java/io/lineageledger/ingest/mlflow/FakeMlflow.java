@@ -149,6 +149,14 @@ public final class FakeMlflow implements AutoCloseable {
    * Registers a new version of {@code name} from the recorded run, as MLflow would (no webhook).
    */
   public synchronized ObjectNode createVersion(String name, long at) {
+    return createVersion(name, at, RECORDED_RUN, "models:/" + RECORDED_LOGGED_MODEL);
+  }
+
+  /**
+   * Registers a new version of {@code name} from run {@code runId} with {@code source} (e.g. {@code
+   * models:/<logged model id>}), shaped as the recorded version (no webhook).
+   */
+  public synchronized ObjectNode createVersion(String name, long at, String runId, String source) {
     ObjectNode rm =
         registeredModels.computeIfAbsent(
             name,
@@ -167,9 +175,29 @@ public final class FakeMlflow implements AutoCloseable {
     mv.put("version", Integer.toString(next));
     mv.put("creation_timestamp", at);
     mv.put("last_updated_timestamp", at);
+    mv.put("run_id", runId);
+    mv.put("source", source);
     mv.putArray("aliases");
     versions.put(key(name, Integer.toString(next)), mv);
     return mv;
+  }
+
+  /** Answers {@code runs/get} for {@code runId} with {@code answer} (e.g. a reshaped recording). */
+  public synchronized void putRun(String runId, JsonNode answer) {
+    runs.put(runId, bytes(answer));
+  }
+
+  /** Answers {@code logged-models/{modelId}} with {@code answer}. */
+  public synchronized void putLoggedModel(String modelId, JsonNode answer) {
+    loggedModels.put(modelId, bytes(answer));
+  }
+
+  private static byte[] bytes(JsonNode n) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Points {@code alias} at {@code version} (moving it from wherever it was). */
