@@ -3,7 +3,7 @@
 # and a loopback TCP request/response workload, untracked and tracked, as ratios to a no-probes
 # reference measured in the same run; then ring buffer records/s delivered into Java and lost.
 # Arguments pass through as --name=value (--rounds=5 --fileOps=1000000 --tcpOps=200000
-# --sustainSeconds=30 --rates=100,200,0 --only=overhead|throughput).
+# --sustainSeconds=30 --rates=100,200,0 --only=overhead|throughput|costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

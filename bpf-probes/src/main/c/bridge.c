@@ -36,6 +36,7 @@ struct session {
 	jlong cap;
 	jlong pos;
 	JNIEnv *penv; /* the poller thread's env */
+	int stats_fd; /* BPF_ENABLE_STATS handle: run time is counted while it is open, else -1 */
 };
 
 static char last_log[8192];
@@ -124,6 +125,7 @@ JNIEXPORT jlong JNICALL Java_io_lineageledger_bpf_NativeBridge_open(JNIEnv *env,
 		return 0;
 	}
 	s->obj = obj;
+	s->stats_fd = -1;
 	return (jlong)(intptr_t)s;
 }
 
@@ -219,8 +221,10 @@ JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_attach(JNIEnv *env
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, s->obj)
 	{
-		/* SEC("syscall") programs run on demand (runProgram), they attach nowhere */
-		if (strcmp(bpf_program__section_name(prog), "syscall") == 0)
+		/* SEC("syscall") programs run on demand (runProgram), they attach nowhere; bench_*
+		 * programs are attached by the benchmark alone (attachProgram) */
+		if (strcmp(bpf_program__section_name(prog), "syscall") == 0 ||
+		    strncmp(bpf_program__name(prog), "bench_", 6) == 0)
 			continue;
 		if (s->nlinks >= MAX_LINKS) {
 			fail(env, "too many programs", E2BIG);
@@ -237,6 +241,79 @@ JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_attach(JNIEnv *env
 		}
 		s->links[s->nlinks++] = l;
 	}
+}
+
+/* Turns on the kernel's per-program run time accounting (as sysctl kernel.bpf_stats_enabled=1
+ * does) until the session closes. It costs two clock reads per program run, so the overhead
+ * benchmark measures wall time with it off and program cost with it on. */
+JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_enableStats(JNIEnv *env, jclass cls,
+									  jlong h)
+{
+	(void)cls;
+	struct session *s = S(h);
+	if (s->stats_fd >= 0)
+		return;
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (fd < 0) {
+		fail(env, "enabling BPF run time statistics", errno);
+		return;
+	}
+	s->stats_fd = fd;
+}
+
+/* One line per loaded program: "name run_cnt run_time_ns". The kernel counts only while run time
+ * statistics are enabled (enableStats or the sysctl). */
+JNIEXPORT jstring JNICALL Java_io_lineageledger_bpf_NativeBridge_programStats(JNIEnv *env,
+									     jclass cls, jlong h)
+{
+	(void)cls;
+	char out[4096];
+	out[0] = 0;
+	size_t len = 0;
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, S(h)->obj)
+	{
+		struct bpf_prog_info info;
+		__u32 info_len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len)) {
+			fail(env, "reading program info", errno);
+			return NULL;
+		}
+		if (len < sizeof(out))
+			len += (size_t)snprintf(out + len, sizeof(out) - len, "%s %llu %llu\n",
+						bpf_program__name(prog),
+						(unsigned long long)info.run_cnt,
+						(unsigned long long)info.run_time_ns);
+	}
+	return (*env)->NewStringUTF(env, out);
+}
+
+/* Attaches one program the session's attach leaves out (the benchmark's bench_* programs). */
+JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_attachProgram(JNIEnv *env,
+									    jclass cls, jlong h,
+									    jstring name)
+{
+	(void)cls;
+	struct session *s = S(h);
+	clear_log();
+	const char *n = (*env)->GetStringUTFChars(env, name, NULL);
+	struct bpf_program *prog = bpf_object__find_program_by_name(s->obj, n);
+	(*env)->ReleaseStringUTFChars(env, name, n);
+	if (!prog) {
+		fail(env, "no such program", ENOENT);
+		return;
+	}
+	if (s->nlinks >= MAX_LINKS) {
+		fail(env, "too many programs", E2BIG);
+		return;
+	}
+	struct bpf_link *l = bpf_program__attach(prog);
+	if (!l) {
+		fail(env, "attaching a program", errno);
+		return;
+	}
+	s->links[s->nlinks++] = l;
 }
 
 /* Runs a SEC("syscall") program once with {count, 0} as its context (BPF_PROG_RUN). */
@@ -471,5 +548,7 @@ JNIEXPORT void JNICALL Java_io_lineageledger_bpf_NativeBridge_close(JNIEnv *env,
 	for (int i = 0; i < s->nlinks; i++)
 		bpf_link__destroy(s->links[i]);
 	bpf_object__close(s->obj);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
 	free(s);
 }

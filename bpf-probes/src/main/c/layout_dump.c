@@ -113,6 +113,14 @@ int main(void)
 	strcpy(cfg.env[0].name, "MLFLOW_RUN_ID");
 	cfg.env[1].len = 20;
 	strcpy(cfg.env[1].name, "MLFLOW_EXPERIMENT_ID");
+	cfg.prefix_count = 2;
+	cfg.port_count = 3;
 	dump("ln_config", &cfg, sizeof(cfg));
+
+	struct ln_dir_key dk;
+	memset(&dk, 0, sizeof(dk));
+	dk.ino = 4242;
+	dk.dev = (259 << 20) | 300;
+	dump("ln_dir_key", &dk, sizeof(dk));
 	return 0;
 }

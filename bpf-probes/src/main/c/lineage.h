@@ -18,6 +18,9 @@
 #define LN_CWD_DEPTH 24
 #define LN_ENV_NAME_LEN 32
 #define LN_ENV_VALUE_LEN 64
+#define LN_MAX_PREFIXES 64 /* directories whose files are counted (0 configured = all files) */
+#define LN_MAX_PORTS 64 /* server ports whose flows are counted (0 configured = all flows) */
+#define LN_PREFIX_DEPTH 32 /* directory levels walked up from a file looking for a prefix */
 
 /* Identifies one process over its lifetime: pids are reused, (tgid, start time) is not. */
 struct ln_proc_key {
@@ -44,8 +47,8 @@ struct ln_file_val {
 	__u64 writes;
 	__u64 opens;
 	__u64 mmaps;
-	__u64 first_ns;
-	__u64 last_ns;
+	__u64 first_ns; /* first seen, ns since boot */
+	__u64 last_ns; /* last open or mmap (reads and writes take no clock reading) */
 	__u32 open_flags; /* OR of the flags of every open */
 	__u32 pad;
 	char path[LN_PATH_LEN]; /* as passed to the first open seen; may be relative */
@@ -70,8 +73,8 @@ struct ln_flow_val {
 	__u64 bytes_received;
 	__u64 sends;
 	__u64 receives;
-	__u64 first_ns;
-	__u64 last_ns;
+	__u64 first_ns; /* first seen, ns since boot */
+	__u64 last_ns; /* last state change (sends and receives take no clock reading) */
 	__u32 states_seen; /* bit n set: the flow entered TCP state n */
 	__u32 last_state;
 };
@@ -102,9 +105,20 @@ _Static_assert(sizeof(struct ln_env_name) == 40, "ln_env_name size");
 struct ln_config {
 	struct ln_env_name env[LN_ENV_NAMES];
 	__u32 env_count;
+	__u32 prefix_count; /* entries in the prefixes map; 0 = every regular file counts */
+	__u32 port_count; /* entries in the ports map; 0 = every TCP flow counts */
 	__u32 pad;
 };
-_Static_assert(sizeof(struct ln_config) == 4 * 40 + 8, "ln_config size");
+_Static_assert(sizeof(struct ln_config) == 4 * 40 + 16, "ln_config size");
+
+/* A configured path prefix: the directory, by identity (an inode is what the kernel sees of a
+ * path; names, symlinks and relative paths all resolve to it). dev as in ln_file_key. */
+struct ln_dir_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct ln_dir_key) == 16, "ln_dir_key size");
 
 #define LN_EV_EXEC 1
 #define LN_EV_FORK 2

@@ -83,6 +83,19 @@ public final class AnchorStore {
         size);
   }
 
+  /** The newest anchored checkpoint with at most {@code size} leaves. */
+  public Optional<AnchorReceipt> largestAtOrBelow(String backend, String origin, long size)
+      throws SQLException {
+    return one(
+        "SELECT "
+            + COLUMNS
+            + " FROM anchors WHERE backend = ? AND origin = ? AND tree_size <= ?"
+            + " ORDER BY tree_size DESC LIMIT 1",
+        backend,
+        origin,
+        size);
+  }
+
   /** Every anchor recorded for {@code origin} on {@code backend}, ascending. */
   public List<AnchorReceipt> all(String backend, String origin) throws SQLException {
     List<AnchorReceipt> out = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.lineageledger.anchor.AnchorStore;
 import io.lineageledger.anchor.Anchorer;
 import io.lineageledger.anchor.EmbeddedAnchor;
 import io.lineageledger.anchor.FabricAnchor;
+import io.lineageledger.graph.AnchoredCheckpoints;
 import io.lineageledger.ledger.journal.TransparencyLog;
 import io.lineageledger.ledger.note.NoteSigner;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
@@ -89,6 +91,60 @@ final class Anchoring implements AutoCloseable {
     }
   }
 
+  /**
+   * Which checkpoints are anchored, for answers with proofs (empty when anchoring is off: those
+   * answers then end at the checkpoint asked about and say that nothing anchors it).
+   */
+  Optional<AnchoredCheckpoints> anchoredCheckpoints() {
+    if (anchorer == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new AnchoredCheckpoints() {
+          @Override
+          public OptionalLong newestAtOrBelow(long size) throws SQLException {
+            return size(store.largestAtOrBelow(backend(), log.origin(), size));
+          }
+
+          @Override
+          public OptionalLong newest() throws SQLException {
+            return size(store.latest(backend(), log.origin()));
+          }
+
+          @Override
+          public String backend() {
+            return anchorer.anchor().backend();
+          }
+
+          private OptionalLong size(Optional<AnchorReceipt> r) {
+            return r.isPresent() ? OptionalLong.of(r.get().treeSize()) : OptionalLong.empty();
+          }
+        });
+  }
+
+  /**
+   * The anchor of exactly the checkpoint of {@code size} leaves, as the {@code anchor} member of
+   * answers with proofs (which come from anchored checkpoints), with the anchored root.
+   */
+  JsonObject anchorOf(long size) throws SQLException {
+    JsonObject o = covering(size);
+    if (o.getBoolean("anchored") && o.getLong("treeSize") != size) {
+      // Only a larger checkpoint is anchored: this one is not, whatever covers it later.
+      return new JsonObject()
+          .put("backend", o.getString("backend"))
+          .put("independent", o.getBoolean("independent"))
+          .put("anchored", false)
+          .put(
+              "note",
+              "the checkpoint of size "
+                  + size
+                  + " is not itself anchored (the next anchored one has size "
+                  + o.getLong("treeSize")
+                  + ")");
+    }
+    return o;
+  }
+
   /** The anchor covering a tree of {@code size} leaves, as the {@code anchor} member of answers. */
   JsonObject covering(long size) throws SQLException {
     if (anchorer == null) {
@@ -110,6 +166,7 @@ final class Anchoring implements AutoCloseable {
     a.ifPresent(
         r -> {
           o.put("treeSize", r.treeSize())
+              .put("root", java.util.Base64.getEncoder().encodeToString(r.root()))
               .put("txId", r.txId())
               .put("validationCode", r.validationCode())
               .put("anchoredAt", r.anchoredAt().toString());

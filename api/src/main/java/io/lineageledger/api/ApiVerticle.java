@@ -5,7 +5,6 @@ import io.lineageledger.bpf.ProbesUnavailableException;
 import io.lineageledger.bpf.RuntimeEvidence;
 import io.lineageledger.graph.Extractors;
 import io.lineageledger.graph.LineageGraph;
-import io.lineageledger.ingest.mlflow.InboxWriter;
 import io.lineageledger.ingest.mlflow.MlflowIngest;
 import io.lineageledger.ledger.journal.Journal;
 import io.lineageledger.ledger.journal.SigningKeys;
@@ -91,14 +90,20 @@ final class ApiVerticle extends VerticleBase {
               ApiKeys keys = new ApiKeys(db.dataSource(), clock);
               accessLog = new AccessLog(vertx, db.dataSource(), settings.accessLogFlush());
               Auth auth = new Auth(vertx, keys, accessLog, clock);
-              LineageGraph graph =
-                  new LineageGraph(db.dataSource(), transparencyLog, Extractors.standard(), clock);
-              logRunner =
-                  new LogRunner(
-                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               anchoring =
                   Anchoring.start(
                       vertx, settings.anchor(), db.dataSource(), transparencyLog, signer, clock);
+              // Answers with proofs come from anchored checkpoints (none when anchoring is off).
+              LineageGraph graph =
+                  new LineageGraph(
+                      db.dataSource(),
+                      transparencyLog,
+                      Extractors.standard(),
+                      clock,
+                      anchoring.anchoredCheckpoints());
+              logRunner =
+                  new LogRunner(
+                      vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());
               mlflow =
                   new MlflowIngest(
                       vertx, db.dataSource(), transparencyLog.journal(), clock, settings.mlflow());
@@ -110,16 +115,21 @@ final class ApiVerticle extends VerticleBase {
                           logRunner,
                           Duration.ofSeconds(2),
                           anchoring,
-                          this::evidenceHealth),
+                          this::evidenceHealth,
+                          settings.mlflow().sources().isEmpty() ? null : this::mlflowHealth),
                       new AdminHandlers(vertx, keys, db.dataSource()),
                       new LogHandlers(vertx, transparencyLog, anchoring),
-                      new GraphHandlers(vertx, graph, settings.crossCheckDatasetPrefixes()),
+                      new GraphHandlers(
+                          vertx,
+                          graph,
+                          anchoring,
+                          settings.crossCheckDatasetPrefixes(),
+                          settings.crossCheckServingPorts()),
                       Buffer.buffer(openApiText()),
                       settings.log().publicTiles(),
                       new MlflowHandlers(
                           vertx,
                           mlflow,
-                          new InboxWriter(vertx, mlflow.inbox(), 500, 4),
                           io.vertx.micrometer.backends.BackendRegistries.getDefaultNow(),
                           clock));
               var router =
@@ -334,6 +344,28 @@ final class ApiVerticle extends VerticleBase {
 
   Database database() {
     return db;
+  }
+
+  /**
+   * The webhook inbox for /health: pending deliveries, the age of the oldest, and whether webhooks
+   * are being refused (429) because a bound is reached. Blocking (counts the backlog).
+   */
+  private JsonObject mlflowHealth() throws Exception {
+    MlflowIngest.InboxHealth h = mlflow.inboxHealth();
+    boolean refusing =
+        h.backlog().pending() >= h.maxBacklog() || h.queuedWrites() >= h.maxQueuedWrites();
+    return new JsonObject()
+        .put("status", refusing ? "REFUSING" : "ACCEPTING")
+        .put("pendingDeliveries", h.backlog().pending())
+        .put(
+            "oldestPendingAgeSeconds",
+            h.backlog()
+                .oldestReceivedAt()
+                .map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis()) / 1000.0)
+                .orElse(null))
+        .put("maxBacklog", h.maxBacklog())
+        .put("queuedWrites", h.queuedWrites())
+        .put("maxQueuedWrites", h.maxQueuedWrites());
   }
 
   MlflowIngest mlflow() {

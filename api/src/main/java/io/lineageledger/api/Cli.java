@@ -44,6 +44,8 @@ final class Cli {
           "  config                             print the resolved configuration",
           "  verify RECORD.json PROOF.json CHECKPOINT.txt --key VKEY",
           "                                     check a record, its inclusion proof and checkpoint offline",
+          "  verify ANSWER.json --key VKEY      check a whole proofs=true query answer offline (its",
+          "                                     checkpoint, anchor, every record and proof, citations)",
           "  verify-consistency OLD.txt NEW.txt CONSISTENCY.json --key VKEY",
           "                                     check that one checkpoint extends another, offline",
           "  rebuild-graph                      rebuild the lineage graph from the journal alone",
@@ -325,15 +327,21 @@ final class Cli {
         files.add(Path.of(a));
       }
     }
-    if (key == null || files.size() != 3) {
-      return usage(command + " needs three files and --key");
+    boolean answer = command.equals("verify") && files.size() == 1;
+    if (key == null || (files.size() != 3 && !answer)) {
+      return usage(
+          command
+              + " needs --key and three files"
+              + (command.equals("verify") ? " (or one: a proofs=true answer)" : ""));
     }
     OfflineVerifier v = new OfflineVerifier(out);
     try {
       boolean ok =
-          command.equals("verify")
-              ? v.verifyRecord(files.get(0), files.get(1), files.get(2), key)
-              : v.verifyConsistency(files.get(0), files.get(1), files.get(2), key);
+          answer
+              ? v.verifyAnswer(files.get(0), key)
+              : command.equals("verify")
+                  ? v.verifyRecord(files.get(0), files.get(1), files.get(2), key)
+                  : v.verifyConsistency(files.get(0), files.get(1), files.get(2), key);
       out.println(ok ? "VERIFIED" : "NOT VERIFIED");
       return ok ? 0 : 1;
     } catch (java.io.IOException | RuntimeException e) {

@@ -72,6 +72,12 @@ enum ConfigKey {
       "paths under which a file a run read but did not declare is reported as observed-not-declared,"
           + " comma-separated absolute paths",
       false),
+  CROSS_CHECK_SERVING_PORTS(
+      "crossCheck.servingPorts",
+      "",
+      "local TCP ports on which a process that loaded a model version's artifact serves it,"
+          + " comma-separated 1..65535; empty = every TCP flow of such a process counts as served",
+      false),
   ACCESS_LOG_FLUSH_MILLIS(
       "accessLog.flushMillis",
       "200",
@@ -160,6 +166,16 @@ enum ConfigKey {
       "",
       "comma-separated command names (at most 15 bytes each) tracked from exec with their descendants, at most 256",
       false),
+  EVIDENCE_PATH_PREFIXES(
+      "evidence.pathPrefixes",
+      "",
+      "comma-separated absolute directories: only files under them count for tracked processes (matched in the kernel by directory identity at attach; each must exist then), at most 64; empty = every file",
+      false),
+  EVIDENCE_SERVER_PORTS(
+      "evidence.serverPorts",
+      "",
+      "comma-separated TCP ports 1..65535: only flows with one of them at either end count, at most 64; empty = every flow",
+      false),
   MLFLOW_SOURCES(
       "mlflow.sources",
       "",
@@ -198,7 +214,47 @@ enum ConfigKey {
   MLFLOW_INBOX_POLL_MILLIS(
       "mlflow.inboxPollMillis",
       "500",
-      "how often the webhook inbox is checked for due deliveries when idle, 10..60000 ms",
+      "how often the webhook inbox is checked for due deliveries when idle (and its backlog recounted for mlflow.inboxMaxBacklog), 10..60000 ms",
+      false),
+  MLFLOW_INBOX_WRITE_BATCH_MAX(
+      "mlflow.inboxWriteBatchMax",
+      "500",
+      "most webhook deliveries one inbox transaction takes (group commit: one multi-row insert, one commit), 1..10000",
+      false),
+  MLFLOW_INBOX_WRITE_LINGER_MILLIS(
+      "mlflow.inboxWriteLingerMillis",
+      "1",
+      "how long an inbox write with a free writer waits for more deliveries to join it while fewer than a full batch are queued, 0..1000 ms (0 = write at once)",
+      false),
+  MLFLOW_INBOX_WRITES_IN_FLIGHT(
+      "mlflow.inboxWritesInFlight",
+      "4",
+      "inbox transactions open at once (each holds a database connection), 1..64",
+      false),
+  MLFLOW_INBOX_MAX_QUEUED_WRITES(
+      "mlflow.inboxMaxQueuedWrites",
+      "10000",
+      "verified deliveries waiting for an inbox transaction beyond which webhooks get 429 with Retry-After, 1..1000000",
+      false),
+  MLFLOW_INBOX_MAX_BACKLOG(
+      "mlflow.inboxMaxBacklog",
+      "200000",
+      "unprocessed (pending) inbox deliveries beyond which webhooks get 429 with Retry-After, 1..100000000",
+      false),
+  MLFLOW_INBOX_PROCESSORS(
+      "mlflow.inboxProcessors",
+      "2",
+      "inbox processors running at once (each holds up to three database connections), 1..32; 2 x this + the number of sources with a URL + 1 must stay below db.poolSize",
+      false),
+  MLFLOW_INBOX_PROCESS_BATCH(
+      "mlflow.inboxProcessBatch",
+      "100",
+      "most deliveries one inbox processor claims and processes per transaction, 1..10000",
+      false),
+  MLFLOW_RETRY_AFTER_SECONDS(
+      "mlflow.retryAfterSeconds",
+      "1",
+      "Retry-After of a webhook refused with 429 (inbox over a bound) or 503 (inbox write failed), 1..3600 s",
       false),
   MLFLOW_REGISTER_WEBHOOK_URL(
       "mlflow.registerWebhookUrl",

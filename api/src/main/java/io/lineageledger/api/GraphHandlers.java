@@ -5,49 +5,158 @@ import io.lineageledger.graph.CrossCheckJson;
 import io.lineageledger.graph.LineageAnswer;
 import io.lineageledger.graph.LineageGraph;
 import io.lineageledger.graph.LineageQuery;
+import io.lineageledger.graph.ModelCrossCheckAnswer;
+import io.lineageledger.ledger.journal.SignedCheckpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Lineage questions over the graph, answered from one signed checkpoint. */
+/**
+ * Lineage questions over the graph, answered from one signed checkpoint. With {@code proofs=true}
+ * that checkpoint is the newest anchored one at or below the one asked about, every cited record
+ * carries its inclusion proof to it, and the answer names the anchor ({@code anchor}) and says
+ * which checkpoint was asked about ({@code answeredFrom}): the whole answer verifies offline with
+ * {@code lineage verify ANSWER.json --key VKEY}.
+ */
 final class GraphHandlers {
+  static final String ANCHORED_WHY =
+      "proofs=true answers come from the newest anchored checkpoint at or below the one asked"
+          + " about, so every proof ends at a root the anchor vouches for; records appended since"
+          + " are not in this answer";
+  static final String UNANCHORED_WHY =
+      "anchoring is off (anchor.backend=off): this answer comes from the checkpoint asked about"
+          + " and nothing outside this service vouches for it";
+
   private final Vertx vertx;
   private final LineageGraph graph;
+  private final Anchoring anchoring;
   private final List<String> datasetPrefixes;
+  private final List<Integer> servingPorts;
 
-  GraphHandlers(Vertx vertx, LineageGraph graph, List<String> datasetPrefixes) {
+  GraphHandlers(
+      Vertx vertx,
+      LineageGraph graph,
+      Anchoring anchoring,
+      List<String> datasetPrefixes,
+      List<Integer> servingPorts) {
     this.vertx = vertx;
     this.graph = graph;
+    this.anchoring = anchoring;
     this.datasetPrefixes = datasetPrefixes;
+    this.servingPorts = servingPorts;
+  }
+
+  private static Optional<LineageQuery.AsOf> asOf(RoutingContext rc) {
+    return Optional.ofNullable(rc.queryParams().get("asOf")).map(LineageQuery.AsOf::parse);
+  }
+
+  private static boolean proofs(RoutingContext rc) {
+    return Boolean.parseBoolean(rc.queryParams().get("proofs"));
   }
 
   /** {@code /api/v1/runs/{runId}/cross-check}: declared versus observed, journaled. */
   void crossCheck(RoutingContext rc) {
     String runId = rc.pathParam("runId");
-    Optional<LineageQuery.AsOf> asOf =
-        Optional.ofNullable(rc.queryParams().get("asOf")).map(LineageQuery.AsOf::parse);
+    Optional<LineageQuery.AsOf> asOf = asOf(rc);
+    boolean proofs = proofs(rc);
     Problems.blocking(
         vertx,
         rc,
-        () -> graph.crossCheck(runId, asOf, datasetPrefixes),
-        a ->
-            AdminHandlers.json(
-                rc,
-                200,
-                new JsonObject()
-                    .put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()))
-                    .put("runId", a.runId())
-                    .put("captureComplete", a.captureComplete())
-                    .put("declaredRecords", new JsonArray(a.declaredRecords()))
-                    .put("observedRecords", new JsonArray(a.observedRecords()))
-                    .put(
-                        "findings", new JsonArray(CrossCheckJson.findings(a.findings()).toString()))
-                    .put("journaledAs", a.journaledAs())));
+        () -> {
+          var a = graph.crossCheck(runId, asOf, datasetPrefixes, proofs);
+          JsonObject out =
+              new JsonObject()
+                  .put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()))
+                  .put("runId", a.runId())
+                  .put("captureComplete", a.captureComplete())
+                  .put("declaredRecords", new JsonArray(a.declaredRecords()))
+                  .put("observedRecords", new JsonArray(a.observedRecords()))
+                  .put("findings", new JsonArray(CrossCheckJson.findings(a.findings()).toString()))
+                  .put("journaledAs", a.journaledAs());
+          if (proofs) {
+            out.put("records", records(a.records()));
+            provenance(out, a.checkpoint(), a.requestedSize());
+          }
+          return out;
+        },
+        out -> AdminHandlers.json(rc, 200, out));
+  }
+
+  /**
+   * {@code /api/v1/model-versions/{name}/{version}/cross-check}: what actually served the version
+   * (its artifacts' digests against files serving processes loaded, and their flows), journaled.
+   */
+  void modelVersionCrossCheck(RoutingContext rc) {
+    String key = versionKey(rc);
+    Optional<LineageQuery.AsOf> asOf = asOf(rc);
+    boolean proofs = proofs(rc);
+    Problems.blocking(
+        vertx,
+        rc,
+        () -> {
+          ModelCrossCheckAnswer a = graph.modelVersionCrossCheck(key, asOf, servingPorts, proofs);
+          JsonObject out =
+              new JsonObject().put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()));
+          out.mergeIn(modelCrossCheckJson(a));
+          if (proofs) {
+            out.put("records", records(a.records()));
+            provenance(out, a.checkpoint(), a.requestedSize());
+          }
+          return out;
+        },
+        out -> AdminHandlers.json(rc, 200, out));
+  }
+
+  static JsonObject modelCrossCheckJson(ModelCrossCheckAnswer a) {
+    JsonObject o =
+        new JsonObject()
+            .put("modelVersion", a.version())
+            .put("modelVersionNodes", new JsonArray(a.versionNodes()));
+    a.runId().ifPresent(id -> o.put("runId", id));
+    return o.put("captureComplete", a.captureComplete())
+        .put(
+            "artifactLocations",
+            new JsonArray(CrossCheckJson.locations(a.artifactLocations()).toString()))
+        .put("declaredRecords", new JsonArray(a.declaredRecords()))
+        .put("observedRecords", new JsonArray(a.observedRecords()))
+        .put("findings", new JsonArray(CrossCheckJson.modelFindings(a.findings()).toString()))
+        .put("journaledAs", a.journaledAs());
+  }
+
+  private static String versionKey(RoutingContext rc) {
+    return seg(rc.pathParam("name")) + "/" + seg(rc.pathParam("version"));
+  }
+
+  /** What an auditor needs to check where a proofs=true answer comes from. */
+  private void provenance(JsonObject out, SignedCheckpoint cp, long requestedSize)
+      throws java.sql.SQLException {
+    JsonObject anchor = anchoring.anchorOf(cp.size());
+    out.put(
+        "answeredFrom",
+        new JsonObject()
+            .put("treeSize", cp.size())
+            .put("requestedTreeSize", requestedSize)
+            .put("why", anchor.getBoolean("anchored") ? ANCHORED_WHY : UNANCHORED_WHY));
+    out.put("anchor", anchor);
+  }
+
+  private static JsonArray records(List<LineageAnswer.CitedRecord> cited) {
+    JsonArray records = new JsonArray();
+    for (LineageAnswer.CitedRecord c : cited) {
+      JsonObject r = LogHandlers.recordJson(c.record());
+      c.proof().ifPresent(proof -> r.put("proof", LogHandlers.proofJson(proof)));
+      records.add(r);
+    }
+    return records;
   }
 
   /** {@code /api/v1/lineage?node=<subject>}: from any node by its id. */
@@ -55,12 +164,14 @@ final class GraphHandlers {
     answer(rc, LineageQuery.Start.node(rc.queryParams().get("node")));
   }
 
-  /** {@code /api/v1/model-versions/{name}/{version}/lineage}, over every MLflow source. */
+  /**
+   * {@code /api/v1/model-versions/{name}/{version}/lineage}, over every MLflow source; the first
+   * page also carries the version's cross-check ({@code crossCheck}) as of the same checkpoint, its
+   * records cited like the graph's.
+   */
   void modelVersionLineage(RoutingContext rc) {
-    answer(
-        rc,
-        LineageQuery.Start.byKey(
-            "model-versions", seg(rc.pathParam("name")) + "/" + seg(rc.pathParam("version"))));
+    String key = versionKey(rc);
+    answer(rc, LineageQuery.Start.byKey("model-versions", key), Optional.of(key));
   }
 
   /** {@code /api/v1/runs/{runId}/lineage}, over every MLflow source. */
@@ -94,8 +205,12 @@ final class GraphHandlers {
     Problems.blocking(
         vertx,
         rc,
-        () -> graph.lineage(q),
-        a -> {
+        () -> {
+          LineageAnswer a = graph.lineage(q);
+          JsonObject out = json(a);
+          if (q.proofs()) {
+            provenance(out, a.checkpoint(), a.requestedSize());
+          }
           JsonObject impact = new JsonObject();
           for (LineageAnswer.Node n : a.nodes()) {
             if (n.distance() > 0) {
@@ -107,8 +222,9 @@ final class GraphHandlers {
               ofType.add(n.id());
             }
           }
-          AdminHandlers.json(rc, 200, json(a).put("impact", impact));
-        });
+          return out.put("impact", impact);
+        },
+        out -> AdminHandlers.json(rc, 200, out));
   }
 
   /** {@code /api/v1/models/{name}/aliases/history}: every alias interval of a model. */
@@ -147,6 +263,10 @@ final class GraphHandlers {
   }
 
   private void answer(RoutingContext rc, LineageQuery.Start start) {
+    answer(rc, start, Optional.empty());
+  }
+
+  private void answer(RoutingContext rc, LineageQuery.Start start, Optional<String> version) {
     var p = rc.queryParams();
     LineageQuery q =
         new LineageQuery(
@@ -159,7 +279,41 @@ final class GraphHandlers {
                 Optional.ofNullable(p.get("limit"))
                     .orElse(Integer.toString(LineageQuery.DEFAULT_LIMIT))),
             Optional.ofNullable(p.get("cursor")));
-    Problems.blocking(vertx, rc, () -> graph.lineage(q), a -> AdminHandlers.json(rc, 200, json(a)));
+    Problems.blocking(
+        vertx,
+        rc,
+        () -> {
+          LineageAnswer a = graph.lineage(q);
+          JsonObject out = json(a);
+          if (version.isPresent() && q.cursor().isEmpty()) {
+            // The same checkpoint as the page, so both cite records of one tree.
+            ModelCrossCheckAnswer x =
+                graph.modelVersionCrossCheck(
+                    version.get(),
+                    Optional.of(
+                        new LineageQuery.AsOf(
+                            OptionalLong.of(a.checkpoint().size()), Optional.empty())),
+                    servingPorts,
+                    false);
+            out.put("crossCheck", modelCrossCheckJson(x));
+            if (q.proofs()) {
+              Set<Long> have = new HashSet<>();
+              a.records().forEach(c -> have.add(c.record().id()));
+              Set<Long> more = new TreeSet<>(x.declaredRecords());
+              more.addAll(x.observedRecords());
+              x.findings().forEach(f -> more.addAll(f.records()));
+              x.artifactLocations().forEach(l -> more.addAll(l.records()));
+              more.removeAll(have);
+              JsonArray recs = out.getJsonArray("records");
+              records(graph.citedRecords(more, a.checkpoint(), true)).forEach(recs::add);
+            }
+          }
+          if (q.proofs()) {
+            provenance(out, a.checkpoint(), a.requestedSize());
+          }
+          return out;
+        },
+        out -> AdminHandlers.json(rc, 200, out));
   }
 
   static JsonObject json(LineageAnswer a) {
@@ -184,12 +338,7 @@ final class GraphHandlers {
               .put("citations", e.citations())
               .put("records", new JsonArray(e.records())));
     }
-    JsonArray records = new JsonArray();
-    for (LineageAnswer.CitedRecord c : a.records()) {
-      JsonObject r = LogHandlers.recordJson(c.record());
-      c.proof().ifPresent(proof -> r.put("proof", LogHandlers.proofJson(proof)));
-      records.add(r);
-    }
+    JsonArray records = records(a.records());
     JsonObject out =
         new JsonObject()
             .put("checkpoint", LogHandlers.checkpointJson(a.checkpoint()))

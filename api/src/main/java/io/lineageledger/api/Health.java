@@ -1,10 +1,12 @@
 package io.lineageledger.api;
 
 import io.lineageledger.platform.Database;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -19,9 +21,10 @@ final class Health {
   private final Duration timeout;
   private final Anchoring anchoring;
   private final Supplier<JsonObject> evidence;
+  private final Callable<JsonObject> mlflow;
 
   Health(Vertx vertx, Database db, LogRunner log, Duration timeout) {
-    this(vertx, db, log, timeout, null, () -> null);
+    this(vertx, db, log, timeout, null, () -> null, null);
   }
 
   /**
@@ -29,6 +32,8 @@ final class Health {
    *     a lagging anchor does not make the service DOWN: journaling goes on without it
    * @param evidence the runtime evidence check ({@code status} ON or OFF with its reason), or null
    *     to leave it out; informative only: evidence being off does not make the service DOWN
+   * @param mlflow the MLflow inbox check (backlog, oldest pending delivery, bounds), blocking, or
+   *     null to leave it out; informative only: a backlog does not make the service DOWN
    */
   Health(
       Vertx vertx,
@@ -36,16 +41,34 @@ final class Health {
       LogRunner log,
       Duration timeout,
       Anchoring anchoring,
-      Supplier<JsonObject> evidence) {
+      Supplier<JsonObject> evidence,
+      Callable<JsonObject> mlflow) {
     this.vertx = vertx;
     this.db = db;
     this.log = log;
     this.timeout = timeout;
     this.anchoring = anchoring;
     this.evidence = evidence;
+    this.mlflow = mlflow;
   }
 
   void handle(RoutingContext rc) {
+    Future<JsonObject> inbox =
+        mlflow == null
+            ? Future.succeededFuture()
+            : vertx
+                .executeBlocking(mlflow, false)
+                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .otherwise(
+                    err ->
+                        new JsonObject()
+                            .put("status", "UNKNOWN")
+                            .put(
+                                "reason",
+                                "inbox backlog not counted within "
+                                    + timeout.toMillis()
+                                    + " ms: "
+                                    + err.getMessage()));
     vertx
         .executeBlocking(db::currentMigrationVersion, false)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -66,8 +89,10 @@ final class Health {
                             + timeout.toMillis()
                             + " ms: "
                             + err.getMessage()))
+        .compose(database -> inbox.map(i -> new JsonObject[] {database, i}))
         .onSuccess(
-            database -> {
+            both -> {
+              JsonObject database = both[0];
               JsonObject journal = log.health();
               boolean up =
                   "UP".equals(database.getString("status"))
@@ -80,6 +105,9 @@ final class Health {
               JsonObject runtimeEvidence = evidence.get();
               if (runtimeEvidence != null) {
                 checks.put("runtimeEvidence", runtimeEvidence);
+              }
+              if (both[1] != null) {
+                checks.put("mlflow", both[1]);
               }
               JsonObject body =
                   new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);

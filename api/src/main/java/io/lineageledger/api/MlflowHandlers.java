@@ -1,7 +1,6 @@
 package io.lineageledger.api;
 
 import io.lineageledger.ingest.mlflow.Inbox;
-import io.lineageledger.ingest.mlflow.InboxWriter;
 import io.lineageledger.ingest.mlflow.MlflowIngest;
 import io.lineageledger.ingest.mlflow.WebhookVerifier;
 import io.micrometer.core.instrument.Counter;
@@ -32,21 +31,20 @@ import org.slf4j.LoggerFactory;
 final class MlflowHandlers {
   private static final Logger log = LoggerFactory.getLogger(MlflowHandlers.class);
   private static final String VERDICT = "mlflow.verdict";
+  // The verified bytes themselves: the inbox stores exactly what the signature was checked over.
+  private static final String BODY = "mlflow.body";
   private static final Duration LOG_EVERY = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final MlflowIngest ingest;
-  private final InboxWriter writer;
   private final MeterRegistry metrics;
   private final Clock clock;
   private final Map<String, AtomicLong> suppressed = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastLogged = new ConcurrentHashMap<>();
 
-  MlflowHandlers(
-      Vertx vertx, MlflowIngest ingest, InboxWriter writer, MeterRegistry metrics, Clock clock) {
+  MlflowHandlers(Vertx vertx, MlflowIngest ingest, MeterRegistry metrics, Clock clock) {
     this.vertx = vertx;
     this.ingest = ingest;
-    this.writer = writer;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -85,6 +83,7 @@ final class MlflowHandlers {
       return;
     }
     rc.put(VERDICT, v);
+    rc.put(BODY, bytes);
     rc.next();
   }
 
@@ -135,7 +134,11 @@ final class MlflowHandlers {
         more > 0 ? " (" + more + " more like it in the last " + LOG_EVERY.toSeconds() + " s)" : "");
   }
 
-  /** Writes the verified delivery to the inbox, then answers 202 (200 for a redelivery). */
+  /**
+   * Writes the verified delivery to the inbox, then answers 202 (200 for a redelivery) — only after
+   * the transaction holding it committed. Over a bound (backlog, write queue) or when that
+   * transaction fails, the failure goes to {@link Problems} (429 or 503, with Retry-After).
+   */
   void accept(RoutingContext rc) {
     WebhookVerifier.Verdict v = rc.get(VERDICT);
     List<Map.Entry<String, String>> headers = new ArrayList<>();
@@ -145,13 +148,9 @@ final class MlflowHandlers {
     String deliveryId = rc.request().getHeader(WebhookVerifier.DELIVERY_ID);
     Inbox.Delivery d =
         new Inbox.Delivery(
-            rc.pathParam("source"),
-            deliveryId,
-            v.timestamp(),
-            headers,
-            rc.body().buffer().getBytes());
-    writer
-        .submit(d)
+            rc.pathParam("source"), deliveryId, v.timestamp(), headers, rc.<byte[]>get(BODY));
+    ingest
+        .accept(d)
         .onSuccess(
             a -> {
               AdminHandlers.json(
@@ -160,9 +159,6 @@ final class MlflowHandlers {
                   new JsonObject()
                       .put("deliveryId", deliveryId)
                       .put("status", a.duplicate() ? "duplicate" : "accepted"));
-              if (!a.duplicate()) {
-                ingest.nudge();
-              }
             })
         .onFailure(rc::fail);
   }

@@ -1,6 +1,9 @@
 package io.lineageledger.api;
 
+import io.lineageledger.graph.NotAnchoredException;
 import io.lineageledger.graph.UnknownNodeException;
+import io.lineageledger.ingest.mlflow.InboxFullException;
+import io.lineageledger.ingest.mlflow.InboxWriteException;
 import io.lineageledger.ledger.journal.ProofUnavailableException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +61,34 @@ final class Problems {
                 Map.of());
         case INVALID -> write(rc, 400, "invalid-request", "Bad request", p.getMessage(), Map.of());
       }
+    } else if (failure instanceof InboxFullException f) {
+      // MLflow retries a webhook answered 429; nothing of this delivery was written.
+      rc.response().putHeader("Retry-After", Long.toString(f.retryAfter().toSeconds()));
+      write(
+          rc,
+          429,
+          "inbox-full",
+          "Too many webhook deliveries waiting",
+          f.getMessage(),
+          Map.of("bound", f.bound().name().toLowerCase(java.util.Locale.ROOT)));
+    } else if (failure instanceof InboxWriteException w) {
+      // Not acknowledged, so MLflow's redelivery (same delivery id) stores it, or finds it stored.
+      log.warn("MLflow webhook not stored: {}", w.getMessage());
+      rc.response().putHeader("Retry-After", Long.toString(w.retryAfter().toSeconds()));
+      write(
+          rc,
+          503,
+          "inbox-unavailable",
+          "Webhook inbox unavailable",
+          "the delivery could not be stored; deliver it again later",
+          Map.of());
+    } else if (failure instanceof NotAnchoredException n) {
+      Map<String, Object> ext = new java.util.LinkedHashMap<>();
+      ext.put("requestedTreeSize", n.requestedSize());
+      ext.put("anchorBackend", n.backend());
+      n.newestAnchored().ifPresent(s -> ext.put("newestAnchoredSize", s));
+      ext.put("retryable", n.retryable());
+      write(rc, 409, "not-anchored", "No anchored checkpoint covers this yet", n.getMessage(), ext);
     } else if (failure instanceof UnknownNodeException u) {
       write(
           rc,

@@ -129,6 +129,13 @@ final class Routes {
             h.graph()::crossCheck),
         new Endpoint(
             HttpMethod.GET,
+            "/api/v1/model-versions/{name}/{version}/cross-check",
+            "getModelVersionCrossCheck",
+            READERS,
+            false,
+            h.graph()::modelVersionCrossCheck),
+        new Endpoint(
+            HttpMethod.GET,
             "/api/v1/datasets/{digest}/lineage",
             "getDatasetLineage",
             READERS,

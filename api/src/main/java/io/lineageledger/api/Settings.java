@@ -35,6 +35,7 @@ record Settings(
     Duration accessLogFlush,
     LogSettings log,
     List<String> crossCheckDatasetPrefixes,
+    List<Integer> crossCheckServingPorts,
     AnchorSettings anchor,
     EvidenceSettings evidence,
     MlflowConfig mlflow) {
@@ -165,9 +166,10 @@ record Settings(
         Duration.ofMillis(flush),
         log,
         datasetPrefixes(v),
+        servingPorts(v),
         anchorSettings(v, env),
         evidence(v),
-        mlflow(v, bodyLimit));
+        mlflow(v, bodyLimit, pool));
   }
 
   private static List<String> datasetPrefixes(Map<ConfigKey, Sourced> v) {
@@ -186,6 +188,30 @@ record Settings(
             "comma-separated absolute paths such as /data,/datasets");
       }
       out.add(t);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Integer> servingPorts(Map<ConfigKey, Sourced> v) {
+    Sourced s = v.get(ConfigKey.CROSS_CHECK_SERVING_PORTS);
+    List<Integer> out = new java.util.ArrayList<>();
+    for (String p : s.value().split(",")) {
+      String t = p.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      int port = -1;
+      if (t.matches("[0-9]{1,5}")) {
+        port = Integer.parseInt(t);
+      }
+      if (port < 1 || port > 65535) {
+        throw invalid(
+            ConfigKey.CROSS_CHECK_SERVING_PORTS,
+            s.source(),
+            t,
+            "comma-separated TCP ports 1..65535 such as 8080,8443");
+      }
+      out.add(port);
     }
     return List.copyOf(out);
   }
@@ -255,6 +281,27 @@ record Settings(
           String.join(",", commands),
           "at most 256 names of 1..15 bytes (" + e.getMessage() + ")");
     }
+    List<String> prefixes = list(v, ConfigKey.EVIDENCE_PATH_PREFIXES);
+    try {
+      options = options.withPathPrefixes(prefixes.stream().map(Path::of).toList());
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          ConfigKey.EVIDENCE_PATH_PREFIXES,
+          v.get(ConfigKey.EVIDENCE_PATH_PREFIXES).source(),
+          String.join(",", prefixes),
+          "at most 64 absolute, normalized directory paths (" + e.getMessage() + ")");
+    }
+    List<String> ports = list(v, ConfigKey.EVIDENCE_SERVER_PORTS);
+    try {
+      options = options.withServerPorts(ports.stream().map(Integer::valueOf).toList());
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException is an IllegalArgumentException: "http" lands here too
+      throw invalid(
+          ConfigKey.EVIDENCE_SERVER_PORTS,
+          v.get(ConfigKey.EVIDENCE_SERVER_PORTS).source(),
+          String.join(",", ports),
+          "at most 64 distinct TCP ports 1..65535 (" + e.getMessage() + ")");
+    }
     return new EvidenceSettings(bool(v, ConfigKey.EVIDENCE_ENABLED), options);
   }
 
@@ -265,7 +312,7 @@ record Settings(
         .toList();
   }
 
-  private static MlflowConfig mlflow(Map<ConfigKey, Sourced> v, long httpBodyLimit) {
+  private static MlflowConfig mlflow(Map<ConfigKey, Sourced> v, long httpBodyLimit, int pool) {
     Sourced sourcesValue = v.get(ConfigKey.MLFLOW_SOURCES);
     Sourced secretsValue = v.get(ConfigKey.MLFLOW_WEBHOOK_SECRETS);
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -339,6 +386,22 @@ record Settings(
           register,
           "an http(s) URL, or empty");
     }
+    int processors = (int) range(v, ConfigKey.MLFLOW_INBOX_PROCESSORS, 1, 32);
+    // A processor holds its claim's connection and an alias lock's while it waits for the
+    // journal's; each sync holds an alias lock's while it does. Unless the pool has a connection
+    // beyond all of those held at once, they could all wait for each other.
+    long syncing = sources.stream().filter(s -> s.baseUrl().isPresent()).count();
+    if (!sources.isEmpty() && 2 * processors + syncing + 1 >= pool) {
+      throw invalid(
+          ConfigKey.MLFLOW_INBOX_PROCESSORS,
+          v.get(ConfigKey.MLFLOW_INBOX_PROCESSORS).source(),
+          Integer.toString(processors),
+          "2 x mlflow.inboxProcessors + (sources with a URL: "
+              + syncing
+              + ") + 1 must stay below db.poolSize ("
+              + pool
+              + "); raise db.poolSize or lower mlflow.inboxProcessors");
+    }
     return new MlflowConfig(
         sources,
         Duration.ofSeconds(range(v, ConfigKey.MLFLOW_WEBHOOK_TOLERANCE_SECONDS, 1, 86_400)),
@@ -347,7 +410,16 @@ record Settings(
         Duration.ofMillis(range(v, ConfigKey.MLFLOW_REQUEST_TIMEOUT_MILLIS, 100, 600_000)),
         (int) range(v, ConfigKey.MLFLOW_MAX_ATTEMPTS, 1, 1000),
         Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_POLL_MILLIS, 10, 60_000)),
-        register.isEmpty() ? Optional.empty() : Optional.of(register));
+        register.isEmpty() ? Optional.empty() : Optional.of(register),
+        new MlflowConfig.InboxSettings(
+            (int) range(v, ConfigKey.MLFLOW_INBOX_WRITE_BATCH_MAX, 1, 10_000),
+            Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_WRITE_LINGER_MILLIS, 0, 1000)),
+            (int) range(v, ConfigKey.MLFLOW_INBOX_WRITES_IN_FLIGHT, 1, 64),
+            (int) range(v, ConfigKey.MLFLOW_INBOX_MAX_QUEUED_WRITES, 1, 1_000_000),
+            range(v, ConfigKey.MLFLOW_INBOX_MAX_BACKLOG, 1, 100_000_000),
+            processors,
+            (int) range(v, ConfigKey.MLFLOW_INBOX_PROCESS_BATCH, 1, 10_000),
+            Duration.ofSeconds(range(v, ConfigKey.MLFLOW_RETRY_AFTER_SECONDS, 1, 3600))));
   }
 
   private static void checkJdbcUrl(String url, String source) {

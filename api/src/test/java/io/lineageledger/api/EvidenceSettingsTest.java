@@ -3,6 +3,7 @@ package io.lineageledger.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,55 @@ class EvidenceSettingsTest {
         .containsExactly("MLFLOW_RUN_ID", "MLFLOW_EXPERIMENT_ID");
     assertThat(s.evidence().options().window()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.evidence().options().commands()).isEmpty();
+    assertThat(s.evidence().options().pathPrefixes()).isEmpty();
+    assertThat(s.evidence().options().serverPorts()).isEmpty();
+  }
+
+  @Test
+  void load_filtersFromEnv_prefixesAndPorts() {
+    Settings s =
+        Settings.load(
+            Optional.empty(),
+            Map.of(
+                "LINEAGE_EVIDENCE_PATH_PREFIXES", " /data , /models/prod ",
+                "LINEAGE_EVIDENCE_SERVER_PORTS", "5000, 443"));
+    assertThat(s.evidence().options().pathPrefixes())
+        .containsExactly(Path.of("/data"), Path.of("/models/prod"));
+    assertThat(s.evidence().options().serverPorts()).containsExactly(5000, 443);
+  }
+
+  @Test
+  void load_relativePrefix_namesKeySourceAndValue() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(), Map.of("LINEAGE_EVIDENCE_PATH_PREFIXES", "/data,models")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key evidence.pathPrefixes")
+        .hasMessageContaining("LINEAGE_EVIDENCE_PATH_PREFIXES")
+        .hasMessageContaining("'/data,models'")
+        .hasMessageContaining("absolute");
+  }
+
+  @Test
+  void load_portNotANumber_namesKeyAndWhatIsAllowed() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(), Map.of("LINEAGE_EVIDENCE_SERVER_PORTS", "5000,http")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config key evidence.serverPorts")
+        .hasMessageContaining("'5000,http'")
+        .hasMessageContaining("1..65535");
+  }
+
+  @Test
+  void load_portOutOfRange_refused() {
+    assertThatThrownBy(
+            () -> Settings.load(Optional.empty(), Map.of("LINEAGE_EVIDENCE_SERVER_PORTS", "70000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("evidence.serverPorts")
+        .hasMessageContaining("70000");
   }
 
   @Test

@@ -34,7 +34,12 @@ class GraphApiIT {
                 "LINEAGE_LOG_SEQUENCE_INTERVAL_MILLIS",
                 "20",
                 "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
-                "0"));
+                "0",
+                // anchor every checkpoint as soon as it is signed
+                "LINEAGE_ANCHOR_INTERVAL_SECONDS",
+                "0",
+                "LINEAGE_ANCHOR_CHECK_MILLIS",
+                "50"));
     client = JournalClient.of(service);
     long last =
         append(
@@ -104,7 +109,7 @@ class GraphApiIT {
   }
 
   @Test
-  void modelVersionLineage_withProofs_everyRecordVerifiesOfflineAndAnAlteredOneFails()
+  void modelVersionLineage_withProofs_answerFromAnAnchoredCheckpointVerifiesOffline()
       throws Exception {
     JsonObject a =
         lineage("/api/v1/model-versions/churn%20model/3/lineage?direction=up&depth=5&proofs=true");
@@ -114,29 +119,149 @@ class GraphApiIT {
         .containsExactly(
             "mlflow://prod/model-versions/churn%20model/3",
             "mlflow://prod/runs/r%201", "mlflow://prod/datasets/train@d1df");
-    JsonArray records = a.getJsonArray("records");
-    assertThat(records).hasSize(2);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, a.getJsonObject("checkpoint").getString("note"));
-    for (Object o : records) {
-      JsonObject rec = ((JsonObject) o).copy();
-      JsonObject proof = (JsonObject) rec.remove("proof");
-      Path recFile = dir.resolve("record.json");
-      Path proofFile = dir.resolve("proof.json");
-      Files.writeString(recFile, rec.encode());
-      Files.writeString(proofFile, proof.encode());
-      assertThat(verify(recFile, proofFile, cp)).isTrue();
+    assertThat(a.getJsonArray("records").size()).isGreaterThanOrEqualTo(2);
+    JsonObject anchor = a.getJsonObject("anchor");
+    long size = a.getJsonObject("checkpoint").getLong("size");
+    assertThat(anchor.getBoolean("anchored")).as(anchor.encode()).isTrue();
+    assertThat(anchor.getString("backend")).isEqualTo("embedded");
+    assertThat(anchor.getLong("treeSize")).isEqualTo(size);
+    assertThat(anchor.getString("root")).isEqualTo(a.getJsonObject("checkpoint").getString("root"));
+    assertThat(anchor.getString("txId")).isNotEmpty();
+    assertThat(anchor.getString("blockNumber")).isNotEmpty();
+    assertThat(anchor.getString("anchoredAt")).isNotEmpty();
+    assertThat(anchor.getString("note")).contains("NOT independent");
+    JsonObject from = a.getJsonObject("answeredFrom");
+    assertThat(from.getLong("treeSize")).isEqualTo(size);
+    assertThat(from.getLong("requestedTreeSize")).isGreaterThanOrEqualTo(size);
+    assertThat(a.getJsonObject("crossCheck").getString("modelVersion"))
+        .isEqualTo("churn%20model/3");
 
-      rec.getJsonObject("record").put("kind", "test.tampered");
-      Files.writeString(recFile, rec.encode());
-      assertThat(verify(recFile, proofFile, cp)).isFalse();
+    assertThat(verifyAnswer(a)).isTrue();
+    // One altered cited record, an edge no record states, a record dropped, a foreign anchor:
+    // each fails.
+    JsonObject altered = a.copy();
+    altered.getJsonArray("records").getJsonObject(0).getJsonObject("record").put("kind", "x");
+    assertThat(verifyAnswer(altered)).isFalse();
+    JsonObject forged = a.copy();
+    forged.getJsonArray("edges").getJsonObject(0).put("rel", "forged");
+    assertThat(verifyAnswer(forged)).isFalse();
+    JsonObject dropped = a.copy();
+    dropped.getJsonArray("records").remove(0);
+    assertThat(verifyAnswer(dropped)).isFalse();
+    JsonObject otherAnchor = a.copy();
+    otherAnchor.getJsonObject("anchor").put("treeSize", size + 1);
+    assertThat(verifyAnswer(otherAnchor)).isFalse();
+  }
+
+  /** The answer checked as {@code lineage verify ANSWER.json --key VKEY} checks it. */
+  private boolean verifyAnswer(JsonObject answer) throws Exception {
+    Path file = Files.createTempFile(dir, "answer", ".json");
+    Files.writeString(file, answer.encode());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        new Cli(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(),
+                java.time.Clock.systemUTC())
+            .run(new String[] {"verify", file.toString(), "--key", vkey});
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed)
+        .as(err.toString(StandardCharsets.UTF_8))
+        .contains(code == 0 ? "VERIFIED" : "NOT VERIFIED");
+    return code == 0;
+  }
+
+  @Test
+  void lineageWithProofs_nothingAnchoredYet_409SayingWhatToWaitFor() throws Exception {
+    // An anchorer whose first check is a minute away has anchored nothing.
+    try (TestService s =
+        TestService.start(
+            Map.of(
+                "LINEAGE_LOG_SEQUENCE_INTERVAL_MILLIS",
+                "20",
+                "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
+                "0",
+                "LINEAGE_ANCHOR_CHECK_MILLIS",
+                "60000"))) {
+      JournalClient c = JournalClient.of(s);
+      JsonObject body =
+          new JsonObject()
+              .put("source", "test")
+              .put("kind", "test.lineage")
+              .put("sourceRef", "one")
+              .put("observedAt", "2026-01-01T00:00:00Z")
+              .put("subjects", new JsonArray().add("mlflow://prod/runs/lonely"))
+              .put("payload", new JsonObject());
+      HttpResponse<String> r = s.send("POST", "/api/v1/records", c.ingestKey, body.encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      c.awaitProof(new JsonObject(r.body()).getLong("id"));
+      Await.until(
+          Duration.ofSeconds(20),
+          "lineage without proofs",
+          () -> s.get("/api/v1/runs/lonely/lineage", c.auditorKey).statusCode() == 200);
+      HttpResponse<String> refused = s.get("/api/v1/runs/lonely/lineage?proofs=true", c.auditorKey);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+      JsonObject problem = new JsonObject(refused.body());
+      assertThat(problem.getString("type")).endsWith("not-anchored");
+      assertThat(problem.getBoolean("retryable")).isTrue();
+      assertThat(problem.getString("anchorBackend")).isEqualTo("embedded");
+      assertThat(problem.getString("detail")).contains("wait for the anchorer");
+      assertThat(s.get("/api/v1/runs/lonely/cross-check?proofs=true", c.auditorKey).statusCode())
+          .isEqualTo(409);
     }
   }
 
-  private static boolean verify(Path rec, Path proof, Path cp) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    return new OfflineVerifier(new PrintStream(out, true, StandardCharsets.UTF_8))
-        .verifyRecord(rec, proof, cp, vkey);
+  @Test
+  void lineageWithProofs_anchoringOff_answerMarkedUnanchoredAndVerifyFails() throws Exception {
+    try (TestService s =
+        TestService.start(
+            Map.of(
+                "LINEAGE_LOG_SEQUENCE_INTERVAL_MILLIS",
+                "20",
+                "LINEAGE_LOG_CHECKPOINT_INTERVAL_MILLIS",
+                "0",
+                "LINEAGE_ANCHOR_BACKEND",
+                "off"))) {
+      JournalClient c = JournalClient.of(s);
+      JsonObject body =
+          new JsonObject()
+              .put("source", "test")
+              .put("kind", "test.lineage")
+              .put("sourceRef", "one")
+              .put("observedAt", "2026-01-01T00:00:00Z")
+              .put("subjects", new JsonArray().add("mlflow://prod/runs/free"))
+              .put("payload", new JsonObject());
+      HttpResponse<String> r = s.send("POST", "/api/v1/records", c.ingestKey, body.encode());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      c.awaitProof(new JsonObject(r.body()).getLong("id"));
+      JsonObject[] a = new JsonObject[1];
+      Await.until(
+          Duration.ofSeconds(20),
+          "lineage with proofs",
+          () -> {
+            HttpResponse<String> x = s.get("/api/v1/runs/free/lineage?proofs=true", c.auditorKey);
+            a[0] = x.statusCode() == 200 ? new JsonObject(x.body()) : null;
+            return a[0] != null;
+          });
+      assertThat(a[0].getJsonObject("anchor").getBoolean("anchored")).isFalse();
+      assertThat(a[0].getJsonObject("anchor").getString("backend")).isEqualTo("off");
+      assertThat(a[0].getJsonObject("answeredFrom").getString("why")).contains("anchoring is off");
+      String key =
+          new JsonObject(s.get("/api/v1/checkpoints/latest", c.auditorKey).body())
+              .getString("verifierKey");
+      Path file = Files.createTempFile(dir, "answer", ".json");
+      Files.writeString(file, a[0].encode());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      boolean ok =
+          new OfflineVerifier(new PrintStream(out, true, StandardCharsets.UTF_8))
+              .verifyAnswer(file, key);
+      assertThat(ok).isFalse();
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("FAIL  the answer is not anchored")
+          .contains("ok    1 records are included");
+    }
   }
 
   @Test

@@ -20,10 +20,10 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
-                new GraphHandlers(null, null, List.of()),
+                new GraphHandlers(null, null, null, List.of(), List.of()),
                 Buffer.buffer(),
                 false,
-                new MlflowHandlers(null, null, null, null, null)));
+                new MlflowHandlers(null, null, null, null)));
     Set<String> fromTable = new HashSet<>();
     table.forEach(e -> fromTable.add(e.method().name() + " " + e.path() + " " + e.operationId()));
 
@@ -52,10 +52,10 @@ class RoutesTest {
                 new Health(null, null, null, Duration.ofSeconds(1)),
                 new AdminHandlers(null, null, null),
                 new LogHandlers(null, null),
-                new GraphHandlers(null, null, List.of()),
+                new GraphHandlers(null, null, null, List.of(), List.of()),
                 Buffer.buffer(),
                 false,
-                new MlflowHandlers(null, null, null, null, null)));
+                new MlflowHandlers(null, null, null, null)));
     table.stream()
         .filter(e -> e.path().startsWith("/api/"))
         .forEach(e -> assertThat(e.isPublic()).as(e.path()).isFalse());

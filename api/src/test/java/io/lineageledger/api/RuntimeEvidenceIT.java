@@ -1,9 +1,7 @@
 package io.lineageledger.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import io.lineageledger.bpf.RuntimeEvidence;
 import io.lineageledger.platform.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +40,7 @@ class RuntimeEvidenceIT {
 
   @Test
   void evidenceEnabled_trackedWorkload_journaledAsEbpfRecords() throws Exception {
-    String why = RuntimeEvidence.unavailableReason();
-    if (why != null) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("CI=true but the probes cannot run: " + why);
-      }
-      System.err.println("SKIPPED (probes unavailable): " + why);
-      Assumptions.abort(why);
-    }
+    Privileged.requireProbes();
     TestService s =
         TestService.start(
             Map.of("LINEAGE_EVIDENCE_ENABLED", "true", "LINEAGE_EVIDENCE_WINDOW_SECONDS", "1"));

@@ -52,6 +52,59 @@ class SettingsTest {
   }
 
   @Test
+  void load_mlflowInboxKeys_defaultsAndOverrides() {
+    Settings defaults =
+        Settings.load(
+            Optional.empty(),
+            Map.of("LINEAGE_MLFLOW_SOURCES", "prod", "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=s"));
+    assertThat(defaults.mlflow().inbox())
+        .isEqualTo(io.lineageledger.ingest.mlflow.MlflowConfig.InboxSettings.defaults());
+    Settings s =
+        Settings.load(
+            Optional.empty(),
+            Map.of(
+                "LINEAGE_MLFLOW_SOURCES", "prod",
+                "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=s",
+                "LINEAGE_MLFLOW_INBOX_WRITE_BATCH_MAX", "64",
+                "LINEAGE_MLFLOW_INBOX_WRITE_LINGER_MILLIS", "0",
+                "LINEAGE_MLFLOW_INBOX_MAX_BACKLOG", "5",
+                "LINEAGE_MLFLOW_RETRY_AFTER_SECONDS", "30"));
+    var inbox = s.mlflow().inbox();
+    assertThat(inbox.writeBatchMax()).isEqualTo(64);
+    assertThat(inbox.writeLinger()).isZero();
+    assertThat(inbox.maxBacklog()).isEqualTo(5);
+    assertThat(inbox.retryAfter()).isEqualTo(java.time.Duration.ofSeconds(30));
+  }
+
+  @Test
+  void load_mlflowProcessorsTheDbPoolCannotServe_refusedNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(),
+                    Map.of(
+                        "LINEAGE_MLFLOW_SOURCES", "prod=http://mlflow:5000",
+                        "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=s",
+                        "LINEAGE_MLFLOW_INBOX_PROCESSORS", "3",
+                        "LINEAGE_DB_POOL_SIZE", "8")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mlflow.inboxProcessors")
+        .hasMessageContaining("db.poolSize (8)");
+    assertThat(
+            Settings.load(
+                    Optional.empty(),
+                    Map.of(
+                        "LINEAGE_MLFLOW_SOURCES", "prod=http://mlflow:5000",
+                        "LINEAGE_MLFLOW_WEBHOOK_SECRETS", "prod=s",
+                        "LINEAGE_MLFLOW_INBOX_PROCESSORS", "3",
+                        "LINEAGE_DB_POOL_SIZE", "9"))
+                .mlflow()
+                .inbox()
+                .processors())
+        .isEqualTo(3);
+  }
+
+  @Test
   void load_mlflowSourceWithoutSecret_refusedWithoutPrintingSecrets() {
     assertThatThrownBy(
             () ->

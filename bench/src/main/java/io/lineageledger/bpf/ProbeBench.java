@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Overhead: each workload (bench_workload files / tcp, a C program so that the JVM does not blur
  * syscall costs) runs in rounds; each round runs it with no probes attached (the reference), then
- * attaches the probes and runs it untracked and tracked (MLFLOW_RUN_ID set). Ratios are per round
+ * attaches the probes and runs it untracked and tracked (MLFLOW_RUN_ID set); odd rounds run the
+ * same in reverse order, so that a drifting machine load favours neither side. Ratios are per round
  * (total time / reference total time); the median round is reported with per-operation p50/p99.
+ * Before the rounds, the programs' own cost per run is read from the kernel's run time accounting,
+ * a figure that the load of a shared machine hardly moves.
  *
  * <p>Throughput: a tracked process forks children at paced rates (and flat out) for a fixed time;
  * every fork and exit is a ring buffer record delivered to Java. Reported: records/s delivered and
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage: ProbeBench --workload=PATH [--rounds=5] [--fileOps=1000000] [--tcpOps=200000]
  * [--sustainSeconds=30] [--rates=100,200,0] [--syntheticRates=100000,...]
- * [--only=overhead|throughput]
+ * [--only=overhead|throughput|costs] (costs: only the per-program ns/run, no timed rounds)
  */
 public final class ProbeBench {
   private ProbeBench() {}
@@ -63,15 +66,23 @@ public final class ProbeBench {
         Runtime.getRuntime().availableProcessors(),
         Files.readString(Path.of("/proc/loadavg")).trim());
     String only = a.getOrDefault("only", "all");
-    if (!only.equals("throughput")) {
-      overhead("files", rounds, workload, List.of("files", dir.toString(), Long.toString(fileOps)));
-      overhead("tcp", rounds, workload, List.of("tcp", Long.toString(tcpOps)));
+    List<String> files = List.of("files", dir.toString(), Long.toString(fileOps));
+    List<String> tcp = List.of("tcp", Long.toString(tcpOps));
+    if (only.equals("costs")) {
+      costs("files", workload, files);
+      costs("tcp", workload, tcp);
     }
-    if (!only.equals("overhead")) {
+    if (only.equals("all") || only.equals("overhead")) {
+      overhead("files", rounds, workload, files);
+      overhead("tcp", rounds, workload, tcp);
+    }
+    if (only.equals("all") || only.equals("throughput")) {
       throughput(workload, sustain, rates);
       long[] synthetic =
           Arrays.stream(
-                  a.getOrDefault("syntheticRates", "100000,250000,500000,1000000,2000000")
+                  a.getOrDefault(
+                          "syntheticRates",
+                          "100000,150000,200000,250000,300000,500000,1000000,2000000")
                       .split(","))
               .mapToLong(Long::parseLong)
               .toArray();
@@ -102,20 +113,32 @@ public final class ProbeBench {
 
   private static void overhead(String name, int rounds, Path workload, List<String> args)
       throws Exception {
+    costs(name, workload, args);
     List<Run[]> results = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      Run reference = run(workload, args, false);
+      // interleaved and alternated (ABBA): drift of a shared machine's load hits both sides
+      Run reference = null;
       Run untracked;
       Run tracked;
-      AtomicLong events = new AtomicLong();
+      if (r % 2 == 0) {
+        reference = run(workload, args, false);
+      }
       ProbeSession s = ProbeSession.open(ProbeOptions.defaults());
       try {
-        s.startEvents(e -> events.incrementAndGet());
-        untracked = run(workload, args, false);
-        tracked = run(workload, args, true);
+        s.startEvents(e -> {});
+        if (r % 2 == 0) {
+          untracked = run(workload, args, false);
+          tracked = run(workload, args, true);
+        } else {
+          tracked = run(workload, args, true);
+          untracked = run(workload, args, false);
+        }
         s.stopEvents();
       } finally {
         s.close();
+      }
+      if (reference == null) {
+        reference = run(workload, args, false);
       }
       results.add(new Run[] {reference, untracked, tracked});
     }
@@ -141,13 +164,58 @@ public final class ProbeBench {
       long[] p50 = results.stream().mapToLong(x -> x[k].p50Ns).sorted().toArray();
       long[] p99 = results.stream().mapToLong(x -> x[k].p99Ns).sorted().toArray();
       long[] total = results.stream().mapToLong(x -> x[k].totalNs).sorted().toArray();
+      double[] p50Ratio =
+          results.stream().mapToDouble(x -> (double) x[k].p50Ns / x[0].p50Ns).sorted().toArray();
       System.out.printf(
           Locale.ROOT,
-          "  %-9s per op: p50 %d ns, p99 %d ns (medians over rounds); total %.3f s%n",
+          "  %-9s per op: p50 %d ns, p99 %d ns (medians over rounds; p50 ratio %.3f); total %.3f s%n",
           labels[i],
           p50[p50.length / 2],
           p99[p99.length / 2],
+          median(p50Ratio),
           total[total.length / 2] / 1e9);
+    }
+  }
+
+  /**
+   * What the programs themselves cost, insensitive to the machine's load: the kernel's run time
+   * accounting per program (ns per run) while the workload runs untracked, then tracked. Runs of
+   * other processes on the machine are in the counts too (as untracked runs). bench_empty, an empty
+   * program on sys_enter, shows what the accounting reports for doing nothing.
+   */
+  private static void costs(String name, Path workload, List<String> args) throws Exception {
+    ProbeSession s = ProbeSession.open(ProbeOptions.defaults());
+    try {
+      s.enableProgramStats();
+      s.attachEmptyProgram();
+      s.startEvents(e -> {});
+      Map<String, ProbeSession.ProgramStats> s0 = s.programStats();
+      run(workload, args, false);
+      Map<String, ProbeSession.ProgramStats> s1 = s.programStats();
+      run(workload, args, true);
+      Map<String, ProbeSession.ProgramStats> s2 = s.programStats();
+      s.stopEvents();
+      System.out.printf(
+          Locale.ROOT,
+          "%s: program cost (kernel run time stats), untracked | tracked run:%n",
+          name);
+      for (String prog : s2.keySet()) {
+        ProbeSession.ProgramStats u = s1.get(prog).minus(s0.get(prog));
+        ProbeSession.ProgramStats t = s2.get(prog).minus(s1.get(prog));
+        if (u.runs() == 0 && t.runs() == 0) {
+          continue;
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "  %-14s %,11d runs %7.1f ns/run | %,11d runs %7.1f ns/run%n",
+            prog,
+            u.runs(),
+            u.nsPerRun(),
+            t.runs(),
+            t.nsPerRun());
+      }
+    } finally {
+      s.close();
     }
   }
 

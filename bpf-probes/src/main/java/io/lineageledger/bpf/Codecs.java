@@ -246,7 +246,26 @@ final class Codecs {
           44,
           4);
   static final StructLayout CONFIG =
-      StructLayout.of("ln_config", 168, "env", 0, 160, "env_count", 160, 4, "pad", 164, 4);
+      StructLayout.of(
+          "ln_config",
+          176,
+          "env",
+          0,
+          160,
+          "env_count",
+          160,
+          4,
+          "prefix_count",
+          164,
+          4,
+          "port_count",
+          168,
+          4,
+          "pad",
+          172,
+          4);
+  static final StructLayout DIR_KEY =
+      StructLayout.of("ln_dir_key", 16, "ino", 0, 8, "dev", 8, 4, "pad", 12, 4);
   static final StructLayout ENV_NAME =
       StructLayout.of("ln_env_name", 40, "len", 0, 4, "pad", 4, 4, "name", 8, 32);
 
@@ -261,7 +280,8 @@ final class Codecs {
           FORK_EVENT,
           EXIT_EVENT,
           CONFIG,
-          ENV_NAME);
+          ENV_NAME,
+          DIR_KEY);
 
   static final int EV_EXEC = 1;
   static final int EV_FORK = 2;
@@ -424,8 +444,11 @@ final class Codecs {
     }
   }
 
-  /** The config map's value: the environment variable names that track a process at exec. */
-  static byte[] config(List<String> envNames) {
+  /**
+   * The config map's value: the environment variable names that track a process at exec, and how
+   * many path prefixes and server ports the filter maps hold (0 = that filter is off).
+   */
+  static byte[] config(List<String> envNames, int prefixCount, int portCount) {
     if (envNames.size() > ENV_NAMES) {
       throw new IllegalArgumentException(
           envNames.size() + " environment names is too many: at most " + ENV_NAMES);
@@ -438,7 +461,27 @@ final class Codecs {
       b.put(at + ENV_NAME.offset("name"), n);
     }
     b.putInt(CONFIG.offset("env_count"), envNames.size());
+    b.putInt(CONFIG.offset("prefix_count"), prefixCount);
+    b.putInt(CONFIG.offset("port_count"), portCount);
     return b.array();
+  }
+
+  /** A prefix map key: the directory's inode and its device in the kernel's encoding. */
+  static byte[] dirKey(long ino, long statDev) {
+    ByteBuffer b = le(ByteBuffer.allocate(DIR_KEY.size()));
+    b.putLong(DIR_KEY.offset("ino"), ino);
+    b.putInt(DIR_KEY.offset("dev"), kernelDev(statDev));
+    return b.array();
+  }
+
+  /**
+   * stat(2)'s st_dev (glibc's encoding: major in bits 8..19 and 32..43, minor in bits 0..7 and
+   * 20..31) as the kernel's internal dev_t (major << 20 | minor), which the probes see.
+   */
+  static int kernelDev(long statDev) {
+    long major = ((statDev >>> 8) & 0xfff) | ((statDev >>> 32) & ~0xfffL);
+    long minor = (statDev & 0xff) | ((statDev >>> 12) & ~0xffL);
+    return (int) ((major << 20) | (minor & 0xfffff));
   }
 
   static byte[] comm(String name) {

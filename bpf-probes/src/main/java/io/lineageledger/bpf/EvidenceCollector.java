@@ -48,6 +48,8 @@ final class EvidenceCollector {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<ProcKey, Proc> procs = new HashMap<>();
   private final Set<ProcKey> activeInWindow = new HashSet<>();
+  // Processes whose counts waited one window for their exec/fork event (see closeWindow).
+  private Set<ProcKey> waited = new HashSet<>();
   private final Map<FileKey, FileCounts> lastFiles = new HashMap<>();
   private final Map<FlowKey, FlowCounts> lastFlows = new HashMap<>();
   private final Map<FileKey, String> paths = new HashMap<>();
@@ -200,8 +202,16 @@ final class EvidenceCollector {
         }
       }
     }
+    // Counts of a process whose exec/fork event is still on its way from the ring buffer (the
+    // poller lags under load) would be reported without the process's identity and tracking
+    // environment, i.e. without its run id: they wait one window for the event. A process still
+    // unknown after that (its event was lost, which eventsLost counts) is reported as it is.
+    Set<ProcKey> waiting = new HashSet<>();
     for (ProbeSession.Entry<FileKey, FileCounts> e : fileEntries) {
       FileKey k = e.key();
+      if (mustWait(k.proc(), waiting)) {
+        continue;
+      }
       FileCounts delta = e.value().minus(lastFiles.put(k, e.value()));
       if (!delta.isZero()) {
         files.computeIfAbsent(k.proc(), x -> new ArrayList<>()).add(fileEvidence(k, delta));
@@ -212,6 +222,9 @@ final class EvidenceCollector {
     }
     for (ProbeSession.Entry<FlowKey, FlowCounts> e : session.flows()) {
       FlowKey k = e.key();
+      if (mustWait(k.proc(), waiting)) {
+        continue;
+      }
       FlowCounts before = lastFlows.put(k, e.value());
       if (!e.value().isZero(before)) {
         flows
@@ -222,6 +235,7 @@ final class EvidenceCollector {
         deadFlows.add(e.raw());
       }
     }
+    waited = waiting;
     Set<ProcKey> reported = new java.util.LinkedHashSet<>(activeInWindow);
     reported.addAll(files.keySet());
     reported.addAll(flows.keySet());
@@ -293,6 +307,14 @@ final class EvidenceCollector {
       }
     }
     return false;
+  }
+
+  private boolean mustWait(ProcKey k, Set<ProcKey> waiting) {
+    if (procs.containsKey(k) || waited.contains(k)) {
+      return false;
+    }
+    waiting.add(k);
+    return true;
   }
 
   private boolean exited(ProcKey k) {

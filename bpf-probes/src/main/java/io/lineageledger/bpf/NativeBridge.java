@@ -81,6 +81,15 @@ final class NativeBridge {
 
   static native long[] counters(long handle);
 
+  /** Attaches one program that {@link #attach} leaves out (the benchmark's bench_* programs). */
+  static native void attachProgram(long handle, String program);
+
+  /** Turns on the kernel's per-program run time accounting until the session closes. */
+  static native void enableStats(long handle);
+
+  /** One line per program: "name run_cnt run_time_ns" (counted only while stats are enabled). */
+  static native String programStats(long handle);
+
   /** Runs a SEC("syscall") program once (BPF_PROG_RUN) with {@code {count, 0}} as context. */
   static native void runProgram(long handle, String program, int count);
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,7 @@ final class ProbeSession implements AutoCloseable {
     if (why != null) {
       throw new ProbesUnavailableException(why);
     }
+    List<byte[]> prefixDirs = prefixDirs(options.pathPrefixes());
     Path object = NativeBridge.extract();
     long h;
     try {
@@ -72,7 +74,22 @@ final class ProbeSession implements AutoCloseable {
         throw new ProbesUnavailableException("the kernel refused the probes: " + e.getMessage(), e);
       }
       byte[] zero = new byte[4];
-      NativeBridge.update(h, "ln_config_map", zero, Codecs.config(options.envNames()));
+      NativeBridge.update(
+          h,
+          "ln_config_map",
+          zero,
+          Codecs.config(
+              options.envNames(), options.pathPrefixes().size(), options.serverPorts().size()));
+      for (byte[] dir : prefixDirs) {
+        NativeBridge.update(h, "prefixes", dir, new byte[] {1});
+      }
+      for (int port : options.serverPorts()) {
+        NativeBridge.update(
+            h,
+            "ports",
+            Codecs.le(ByteBuffer.allocate(2)).putShort(0, (short) port).array(),
+            new byte[] {1});
+      }
       for (String c : options.commands()) {
         NativeBridge.update(h, "comms", Codecs.comm(c), new byte[] {1});
       }
@@ -90,6 +107,31 @@ final class ProbeSession implements AutoCloseable {
       s.close();
       throw e;
     }
+  }
+
+  /**
+   * The prefix directories as the kernel identifies them (dev/ino now, at attach).
+   *
+   * @throws ProbesUnavailableException when a prefix is not an existing directory: filtering on it
+   *     would silently drop every file, so evidence stays off and says why
+   */
+  private static List<byte[]> prefixDirs(List<Path> prefixes) {
+    List<byte[]> out = new ArrayList<>();
+    for (Path p : prefixes) {
+      try {
+        if (!Files.isDirectory(p)) {
+          throw new ProbesUnavailableException(
+              "path prefix " + p + " is not an existing directory: prefixes must be directories");
+        }
+        Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino");
+        out.add(
+            Codecs.dirKey(
+                ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue()));
+      } catch (IOException e) {
+        throw new ProbesUnavailableException("cannot stat path prefix " + p + ": " + e, e);
+      }
+    }
+    return out;
   }
 
   /** Why this process cannot run the probes, or null when it may try. */
@@ -161,6 +203,47 @@ final class ProbeSession implements AutoCloseable {
    */
   void emitSynthetic(int count) {
     NativeBridge.runProgram(handle, "bench_emit", count);
+  }
+
+  /** Runs and run time of one program, as the kernel accounts them. */
+  record ProgramStats(long runs, long runTimeNs) {
+    ProgramStats minus(ProgramStats o) {
+      return new ProgramStats(runs - o.runs, runTimeNs - o.runTimeNs);
+    }
+
+    /** Mean cost of one run in ns, or 0 when it did not run. */
+    double nsPerRun() {
+      return runs == 0 ? 0 : (double) runTimeNs / runs;
+    }
+  }
+
+  /**
+   * Turns on the kernel's per-program run time accounting for as long as this session is open. It
+   * adds two clock reads to every program run: measure wall-time overhead without it.
+   */
+  void enableProgramStats() {
+    NativeBridge.enableStats(handle);
+  }
+
+  /**
+   * Attaches bench_empty, an empty sys_enter program: its ns/run is the floor the run time
+   * accounting itself reports. Benchmark use only.
+   */
+  void attachEmptyProgram() {
+    NativeBridge.attachProgram(handle, "bench_empty");
+  }
+
+  /** Per program (by name): runs and run time so far; zeros unless stats are enabled. */
+  Map<String, ProgramStats> programStats() {
+    Map<String, ProgramStats> out = new LinkedHashMap<>();
+    for (String line : NativeBridge.programStats(handle).split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(" ");
+      out.put(f[0], new ProgramStats(Long.parseLong(f[1]), Long.parseLong(f[2])));
+    }
+    return out;
   }
 
   Counters counters() {

@@ -1,6 +1,7 @@
 package io.lineageledger.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,34 @@ class FileEvidenceTest {
 
   private static long ino(Path p) throws Exception {
     return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+  }
+
+  @Test
+  void closeWindow_execEventStillInRingBuffer_countsWaitOneWindowForTheRunId() throws Exception {
+    Path dataset = Files.write(dir.resolve("lagged.bin"), new byte[5000]);
+    long dsIno = ino(dataset);
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RuntimeEvidence rt = RuntimeEvidence.start(options(), Clock.systemUTC(), x -> {}, false)) {
+      // A lagging poller: the workload's exec and exit stay in the ring buffer past the cut.
+      rt.session().stopEvents();
+      assertThat(Workloads.sh(dir, Map.of("MLFLOW_RUN_ID", runId), "cat lagged.bin > /dev/null"))
+          .isZero();
+      EvidenceWindow first = rt.cut();
+      assertThat(first.processes())
+          .as("counts of a process user space does not know yet are not reported without it")
+          .allSatisfy(p -> assertThat(p.files()).noneMatch(f -> f.ino() == dsIno));
+      rt.drainEvents(); // restarts the poller
+      rt.drainEvents(); // and hands over what it has not delivered yet
+      EvidenceWindow second = rt.cut();
+      long read =
+          second.processes().stream()
+              .filter(p -> runId.equals(p.runId()))
+              .flatMap(p -> p.files().stream())
+              .filter(f -> f.ino() == dsIno)
+              .mapToLong(FileEvidence::bytesRead)
+              .sum();
+      assertThat(read).isEqualTo(5000);
+    }
   }
 
   @Test
@@ -167,5 +196,62 @@ class FileEvidenceTest {
         .isEmpty();
     assertThat(w.processes()).noneMatch(p -> p.args().contains("plain.bin"));
     assertThat(trackedDuring.keySet()).doesNotContain((int) ProcessHandle.current().pid());
+  }
+
+  @Test
+  void pathPrefixes_fileOutsidePrefix_noFileEvidence() throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in/sub"));
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Path inside = Files.write(in.resolve("inside.bin"), new byte[1234]);
+    Path outside = Files.write(out.resolve("outside.bin"), new byte[5678]);
+    // reached through a symlink that lives outside the prefix: still the prefix's file
+    Path viaLink = Files.write(in.resolve("linked.bin"), new byte[99]);
+    Files.createSymbolicLink(dir.resolve("alias"), dir.resolve("in"));
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    EvidenceWindow w;
+    try (RuntimeEvidence rt =
+        RuntimeEvidence.start(
+            options().withPathPrefixes(List.of(dir.resolve("in"))),
+            Clock.systemUTC(),
+            x -> {},
+            false)) {
+      int code =
+          Workloads.sh(
+              dir,
+              Map.of("MLFLOW_RUN_ID", runId),
+              "cat in/sub/inside.bin out/outside.bin alias/sub/linked.bin > /dev/null");
+      assertThat(code).isZero();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    List<ProcessEvidence> run =
+        w.processes().stream().filter(p -> runId.equals(p.runId())).toList();
+    List<FileEvidence> files = run.stream().flatMap(p -> p.files().stream()).toList();
+    long insideIno = ino(inside);
+    long linkedIno = ino(viaLink);
+    assertThat(files.stream().filter(f -> f.ino() == insideIno).mapToLong(FileEvidence::bytesRead))
+        .containsExactly(1234L);
+    assertThat(files.stream().filter(f -> f.ino() == linkedIno).mapToLong(FileEvidence::bytesRead))
+        .containsExactly(99L);
+    // the file outside, and everything else cat and sh opened (libraries, /dev/null), is filtered
+    assertThat(files)
+        .as("files outside %s (outside.bin is ino %d)", dir.resolve("in"), ino(outside))
+        .allMatch(f -> f.ino() == insideIno || f.ino() == linkedIno);
+    assertThat(w.updatesLost()).isZero();
+  }
+
+  @Test
+  void pathPrefixes_missingDirectory_probesOffNamingIt() {
+    Path missing = dir.resolve("not-there");
+    assertThatThrownBy(
+            () ->
+                RuntimeEvidence.start(
+                    options().withPathPrefixes(List.of(missing)),
+                    Clock.systemUTC(),
+                    x -> {},
+                    false))
+        .isInstanceOf(ProbesUnavailableException.class)
+        .hasMessageContaining(missing.toString())
+        .hasMessageContaining("not an existing directory");
   }
 }

@@ -115,4 +115,52 @@ class FlowEvidenceTest {
                 .filter(f -> f.remotePort() == serverPort || f.localPort() == serverPort))
         .isEmpty();
   }
+
+  @Test
+  void serverPorts_flowOnUnconfiguredPort_noEvidence() throws Exception {
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    EvidenceWindow w;
+    int kept;
+    int dropped;
+    try (ServerSocket keep = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        ServerSocket drop = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      kept = keep.getLocalPort();
+      dropped = drop.getLocalPort();
+      try (RuntimeEvidence rt =
+          RuntimeEvidence.start(
+              ProbeOptions.defaults().withServerPorts(List.of(kept)),
+              Clock.systemUTC(),
+              x -> {},
+              false)) {
+        CompletableFuture<Integer> a = serveOnce(keep, 100, 300);
+        CompletableFuture<Integer> b = serveOnce(drop, 200, 400);
+        int code =
+            Workloads.sh(
+                dir,
+                Map.of("MLFLOW_RUN_ID", runId),
+                "exec bash -c 'exec 3<>/dev/tcp/127.0.0.1/"
+                    + kept
+                    + "; head -c 100 /dev/zero >&3; cat <&3 > a.bin;"
+                    + " exec 4<>/dev/tcp/127.0.0.1/"
+                    + dropped
+                    + "; head -c 200 /dev/zero >&4; cat <&4 > b.bin'");
+        assertThat(code).isZero();
+        a.get();
+        b.get();
+        rt.drainEvents();
+        w = rt.cut();
+      }
+    }
+    List<FlowEvidence> flows =
+        w.processes().stream()
+            .filter(p -> runId.equals(p.runId()))
+            .flatMap(p -> p.flows().stream())
+            .toList();
+    List<FlowEvidence> toKept = flows.stream().filter(f -> f.remotePort() == kept).toList();
+    assertThat(toKept.stream().mapToLong(FlowEvidence::bytesSent).sum()).isEqualTo(100);
+    assertThat(toKept.stream().mapToLong(FlowEvidence::bytesReceived).sum()).isEqualTo(300);
+    assertThat(flows)
+        .as("flows of %s with port %d not configured", runId, dropped)
+        .noneMatch(f -> f.remotePort() == dropped || f.localPort() == dropped);
+  }
 }

@@ -110,7 +110,10 @@ class LayoutTest {
     assertPaddingZero(Codecs.EXEC_EVENT, ee);
 
     // what Java writes into the config map is byte for byte what C would
-    assertThat(Codecs.config(ProbeOptions.MLFLOW_ENV)).isEqualTo(c.get("ln_config").array());
+    assertThat(Codecs.config(ProbeOptions.MLFLOW_ENV, 2, 3)).isEqualTo(c.get("ln_config").array());
+    // a prefix directory's key: the stat(2) device of major 259, minor 300 in the kernel's encoding
+    long statDev = (300 & 0xff) | (259L << 8) | ((300L & ~0xffL) << 12);
+    assertThat(Codecs.dirKey(4242, statDev)).isEqualTo(c.get("ln_dir_key").array());
   }
 
   @Test

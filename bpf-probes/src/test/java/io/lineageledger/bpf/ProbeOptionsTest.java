@@ -3,6 +3,7 @@ package io.lineageledger.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,48 @@ class ProbeOptionsTest {
     // 12
     FileKey k = new FileKey(new ProcKey(1, 1), (259 << 20) | 300, 1);
     assertThat(k.statDev()).isEqualTo((300 & 0xff) | (259L << 8) | ((300L & ~0xffL) << 12));
+  }
+
+  @Test
+  void pathPrefix_relative_refusedNamingTheValue() {
+    assertThatThrownBy(() -> ProbeOptions.defaults().withPathPrefixes(List.of(Path.of("data"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'data'")
+        .hasMessageContaining("absolute, normalized");
+  }
+
+  @Test
+  void pathPrefix_notNormalized_refused() {
+    assertThatThrownBy(
+            () -> ProbeOptions.defaults().withPathPrefixes(List.of(Path.of("/data/../etc"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/data/../etc");
+  }
+
+  @Test
+  void serverPort_outOfRange_refused() {
+    assertThatThrownBy(() -> ProbeOptions.defaults().withServerPorts(List.of(0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("server port 0")
+        .hasMessageContaining("1..65535");
+  }
+
+  @Test
+  void serverPorts_duplicate_refused() {
+    assertThatThrownBy(() -> ProbeOptions.defaults().withServerPorts(List.of(5000, 5000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[5000, 5000]")
+        .hasMessageContaining("at most once");
+  }
+
+  @Test
+  void kernelDev_statEncoding_roundTripsThroughFileKey() {
+    for (int major : new int[] {0, 8, 259, 4095}) {
+      for (int minor : new int[] {0, 1, 300, 0xfffff}) {
+        int kernel = (major << 20) | minor;
+        long stat = new FileKey(new ProcKey(1, 1), kernel, 1).statDev();
+        assertThat(Codecs.kernelDev(stat)).as("major %d minor %d", major, minor).isEqualTo(kernel);
+      }
+    }
   }
 }

@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param captureComplete whether every evidence window counted zero lost events and updates (if
  *     not, "not observed" may be capture loss)
  * @param journaledAs the record that journals this answer
+ * @param requestedSize the checkpoint the question was about (see {@link
+ *     LineageAnswer#requestedSize()})
+ * @param records with proofs, every record the answer cites and its inclusion proof to {@code
+ *     checkpoint}; empty otherwise
  */
 public record CrossCheckAnswer(
     SignedCheckpoint checkpoint,
@@ -26,7 +30,9 @@ public record CrossCheckAnswer(
     List<Long> declaredRecords,
     List<Long> observedRecords,
     boolean captureComplete,
-    long journaledAs) {
+    long journaledAs,
+    long requestedSize,
+    List<LineageAnswer.CitedRecord> records) {
 
   /** How a declaration and the observations relate. */
   public enum Status {

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param edges edges traversed that touch this page's nodes
  * @param records the records cited by this page
  * @param nextCursor where the next page starts, if any
+ * @param requestedSize size of the checkpoint the question was about: equal to {@code
+ *     checkpoint}'s, except with proofs and anchoring on, where the answer comes from the newest
+ *     anchored checkpoint at or below it
  */
 public record LineageAnswer(
     SignedCheckpoint checkpoint,
@@ -26,7 +29,8 @@ public record LineageAnswer(
     List<Node> nodes,
     List<Edge> edges,
     List<CitedRecord> records,
-    Optional<String> nextCursor) {
+    Optional<String> nextCursor,
+    long requestedSize) {
 
   /**
    * @param distance hops from the start

@@ -32,11 +32,27 @@ public final class LineageGraph {
   private final DataSource db;
   private final TransparencyLog log;
   private final GraphProjector projector;
+  private final Optional<AnchoredCheckpoints> anchors;
 
+  /** A graph whose answers with proofs end at the checkpoint asked about (no anchoring). */
   public LineageGraph(DataSource db, TransparencyLog log, EdgeExtractor extractor, Clock clock) {
+    this(db, log, extractor, clock, Optional.empty());
+  }
+
+  /**
+   * @param anchors when present, answers with proofs come from the newest anchored checkpoint at or
+   *     below the one asked about (see {@link #lineage}); empty = anchoring is off
+   */
+  public LineageGraph(
+      DataSource db,
+      TransparencyLog log,
+      EdgeExtractor extractor,
+      Clock clock,
+      Optional<AnchoredCheckpoints> anchors) {
     this.db = db;
     this.log = log;
     this.projector = new GraphProjector(db, extractor, clock, 5000);
+    this.anchors = anchors;
   }
 
   /** Projects records sequenced since the last call; returns how many. */
@@ -66,27 +82,36 @@ public final class LineageGraph {
   }
 
   /**
-   * Answers one page of a lineage question.
+   * Answers one page of a lineage question. With {@code proofs} and anchoring on, the answer comes
+   * from the newest <em>anchored</em> checkpoint at or below the one asked about ({@link
+   * LineageAnswer#requestedSize()} says which was asked about), so every proof ends at a root an
+   * anchor vouches for.
    *
    * @throws UnknownNodeException when the start is not in the graph at that checkpoint (or no
    *     checkpoint exists yet)
+   * @throws NotAnchoredException with proofs, when no anchored checkpoint is at or below it
    * @throws IllegalArgumentException for a bad cursor, or a traversal beyond {@link #MAX_NODES}
    */
   public LineageAnswer lineage(LineageQuery q) throws SQLException {
     String fingerprint = fingerprint(q);
     long offset = 0;
-    Optional<SignedCheckpoint> cp;
+    SignedCheckpoint checkpoint;
+    long requestedSize;
     if (q.cursor().isPresent()) {
+      // The cursor pins the first page's checkpoint (anchored already when proofs were asked for).
       long[] c = Cursor.decode(q.cursor().get(), fingerprint);
-      cp = log.checkpoint(c[0]);
+      Optional<SignedCheckpoint> cp = log.checkpoint(c[0]);
+      if (cp.isEmpty()) {
+        throw new UnknownNodeException(q.start().toString(), 0);
+      }
+      checkpoint = cp.get();
+      requestedSize = checkpoint.size();
       offset = c[1];
     } else {
-      cp = checkpointAsOf(q.asOf());
+      Answering at = answering(q.asOf(), q.proofs(), q.start().toString());
+      checkpoint = at.checkpoint();
+      requestedSize = at.requestedSize();
     }
-    if (cp.isEmpty()) {
-      throw new UnknownNodeException(q.start().toString(), 0);
-    }
-    SignedCheckpoint checkpoint = cp.get();
     long size = checkpoint.size();
     coverUpTo(size);
     try (Connection c = db.getConnection()) {
@@ -131,7 +156,8 @@ public final class LineageGraph {
       List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
-      return new LineageAnswer(checkpoint, start, order.size(), nodes, pageEdges, records, next);
+      return new LineageAnswer(
+          checkpoint, start, order.size(), nodes, pageEdges, records, next, requestedSize);
     }
   }
 
@@ -172,11 +198,19 @@ public final class LineageGraph {
   public CrossCheckAnswer crossCheck(
       String runId, Optional<LineageQuery.AsOf> asOf, List<String> datasetPrefixes)
       throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
-    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
-    if (cp.isEmpty()) {
-      throw new UnknownNodeException("run " + runId, 0);
-    }
-    long size = cp.get().size();
+    return crossCheck(runId, asOf, datasetPrefixes, false);
+  }
+
+  /**
+   * As {@link #crossCheck(String, Optional, List)}; with {@code proofs} the answer comes from an
+   * anchored checkpoint (as {@link #lineage} does) and carries every cited record with its proof.
+   */
+  public CrossCheckAnswer crossCheck(
+      String runId, Optional<LineageQuery.AsOf> asOf, List<String> datasetPrefixes, boolean proofs)
+      throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
+    Answering at = answering(asOf, proofs, "run " + runId);
+    SignedCheckpoint cp = at.checkpoint();
+    long size = cp.size();
     coverUpTo(size);
     List<Long> ids;
     try (Connection c = db.getConnection()) {
@@ -201,18 +235,125 @@ public final class LineageGraph {
                     io.lineageledger.ledger.journal.Journal.SELF_SOURCE,
                     CROSS_CHECK_KIND,
                     "cross-check/v1/runs/" + runId + "@" + size,
-                    cp.get().signedAt(),
+                    cp.signedAt(),
                     List.of("mlflow-run:" + runId),
                     payload))
             .id();
+    TreeSet<Long> cited = new TreeSet<>(r.declaredRecords());
+    cited.addAll(r.observedRecords());
+    r.findings().forEach(f -> cited.addAll(f.records()));
     return new CrossCheckAnswer(
-        cp.get(),
+        cp,
         runId,
         r.findings(),
         r.declaredRecords(),
         r.observedRecords(),
         r.captureComplete(),
-        id);
+        id,
+        at.requestedSize(),
+        proofs ? citedRecords(cited, cp, true) : List.of());
+  }
+
+  /**
+   * What actually served a model version, as of a checkpoint (see {@link ModelCrossCheck} for how
+   * serving processes are tied to the version); journaled once per version and checkpoint, like the
+   * run cross-check. With {@code proofs} the answer comes from an anchored checkpoint and carries
+   * every cited record with its proof.
+   *
+   * @param versionKey {@code <name>/<version>}, each percent-encoded as in the version's subject
+   * @param servingPorts local ports whose flows count as served; empty = every flow of a process
+   *     that loaded the model
+   * @throws UnknownNodeException when no record mentions the version at that checkpoint
+   */
+  public ModelCrossCheckAnswer modelVersionCrossCheck(
+      String versionKey,
+      Optional<LineageQuery.AsOf> asOf,
+      List<Integer> servingPorts,
+      boolean proofs)
+      throws SQLException, io.lineageledger.ledger.journal.JournalConflictException {
+    Answering at = answering(asOf, proofs, "model version " + versionKey);
+    SignedCheckpoint cp = at.checkpoint();
+    long size = cp.size();
+    coverUpTo(size);
+    List<String> nodes;
+    try (Connection c = db.getConnection()) {
+      nodes = GraphStore.nodesByKey(c, "model-versions", versionKey, size);
+    }
+    ModelCrossCheck.Lookup lookup =
+        (type, key) -> {
+          List<Long> ids;
+          try (Connection c = db.getConnection()) {
+            ids = GraphStore.recordsMentioning(c, type, key, size);
+          }
+          return log.journal().records(ids).stream()
+              .filter(r -> !r.kind().equals(CROSS_CHECK_KIND))
+              .toList();
+        };
+    List<StoredRecord> versionRecords = lookup.mentioning("model-versions", versionKey);
+    if (nodes.isEmpty() || versionRecords.isEmpty()) {
+      throw new UnknownNodeException("model version " + versionKey, size);
+    }
+    ModelCrossCheck.Result r = ModelCrossCheck.compare(versionRecords, lookup, servingPorts);
+    long id =
+        log.journal()
+            .append(
+                io.lineageledger.ledger.journal.Record.of(
+                    io.lineageledger.ledger.journal.Journal.SELF_SOURCE,
+                    CROSS_CHECK_KIND,
+                    "cross-check/v1/model-versions/" + versionKey + "@" + size,
+                    cp.signedAt(),
+                    nodes,
+                    CrossCheckJson.modelPayload(versionKey, nodes, size, r, servingPorts)))
+            .id();
+    TreeSet<Long> cited = new TreeSet<>(r.declaredRecords());
+    cited.addAll(r.observedRecords());
+    r.findings().forEach(f -> cited.addAll(f.records()));
+    r.locations().forEach(l -> cited.addAll(l.records()));
+    return new ModelCrossCheckAnswer(
+        cp,
+        versionKey,
+        nodes,
+        r.runId(),
+        r.locations(),
+        r.findings(),
+        r.declaredRecords(),
+        r.observedRecords(),
+        r.captureComplete(),
+        id,
+        at.requestedSize(),
+        proofs ? citedRecords(cited, cp, true) : List.of());
+  }
+
+  /** The checkpoint an answer comes from, and the one the question was about. */
+  private record Answering(SignedCheckpoint checkpoint, long requestedSize) {}
+
+  private Answering answering(Optional<LineageQuery.AsOf> asOf, boolean proofs, String what)
+      throws SQLException {
+    Optional<SignedCheckpoint> cp = checkpointAsOf(asOf);
+    if (cp.isEmpty()) {
+      throw new UnknownNodeException(what, 0);
+    }
+    long requested = cp.get().size();
+    if (!proofs || anchors.isEmpty()) {
+      return new Answering(cp.get(), requested);
+    }
+    AnchoredCheckpoints a = anchors.get();
+    java.util.OptionalLong anchored = a.newestAtOrBelow(requested);
+    if (anchored.isEmpty()) {
+      throw new NotAnchoredException(requested, a.newest(), a.backend(), asOf.isEmpty());
+    }
+    // Anchors are only ever made of signed checkpoints, so this one exists.
+    SignedCheckpoint at =
+        log.checkpoint(anchored.getAsLong())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "checkpoint of size "
+                            + anchored.getAsLong()
+                            + " is anchored on "
+                            + a.backend()
+                            + " but this log holds no signed checkpoint of that size"));
+    return new Answering(at, requested);
   }
 
   private Optional<SignedCheckpoint> checkpointAsOf(Optional<LineageQuery.AsOf> asOf)
@@ -315,6 +456,19 @@ public final class LineageGraph {
       }
       frontier = new ArrayList<>(next);
     }
+  }
+
+  /**
+   * The records with these ids, each with its inclusion proof to {@code checkpoint} when {@code
+   * proofs}: how answers built from several questions (a lineage page and its cross-check) cite
+   * everything from one checkpoint.
+   *
+   * @throws IllegalArgumentException when an id is not a record included in {@code checkpoint}
+   */
+  public List<LineageAnswer.CitedRecord> citedRecords(
+      java.util.Collection<Long> ids, SignedCheckpoint checkpoint, boolean proofs)
+      throws SQLException {
+    return cite(new TreeSet<>(ids), checkpoint.size(), proofs);
   }
 
   private List<LineageAnswer.CitedRecord> cite(Set<Long> ids, long size, boolean proofs)

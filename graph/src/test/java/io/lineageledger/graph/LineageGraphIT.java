@@ -167,6 +167,102 @@ class LineageGraphIT {
         .doesNotContain("mlflow://staging/model-versions/churn/1");
   }
 
+  /** Anchors at the given sizes, as the anchoring backend records them. */
+  private static AnchoredCheckpoints anchoredAt(long... sizes) {
+    return new AnchoredCheckpoints() {
+      @Override
+      public java.util.OptionalLong newestAtOrBelow(long size) {
+        return java.util.Arrays.stream(sizes).filter(s -> s <= size).max();
+      }
+
+      @Override
+      public java.util.OptionalLong newest() {
+        return java.util.Arrays.stream(sizes).max();
+      }
+
+      @Override
+      public String backend() {
+        return "test";
+      }
+    };
+  }
+
+  @Test
+  void lineage_withProofs_answersFromNewestAnchoredCheckpointAtOrBelowTheOneAsked()
+      throws Exception {
+    SignedCheckpoint anchored = firstVersion();
+    SignedCheckpoint latest = commit(fact("v2", List.of(V2, RUN), RUN, "produced", V2));
+    LineageGraph withAnchors =
+        new LineageGraph(
+            db.dataSource(),
+            log,
+            Extractors.standard(),
+            Clock.systemUTC(),
+            Optional.of(anchoredAt(anchored.size())));
+    LineageAnswer a =
+        withAnchors.lineage(
+            query(LineageQuery.Start.node(DATASET), "down", 3, null, true, 100, null));
+    assertThat(a.checkpoint().size()).isEqualTo(anchored.size());
+    assertThat(a.requestedSize()).isEqualTo(latest.size());
+    assertThat(a.nodes()).extracting(LineageAnswer.Node::id).contains(V1).doesNotContain(V2);
+    assertThat(a.records())
+        .allSatisfy(
+            r ->
+                assertThat(r.proof().orElseThrow().checkpoint().size()).isEqualTo(anchored.size()));
+    // Without proofs the same graph answers from the latest checkpoint.
+    LineageAnswer plain = withAnchors.lineage(query(LineageQuery.Start.node(DATASET), "down", 3));
+    assertThat(plain.checkpoint().size()).isEqualTo(latest.size());
+    assertThat(plain.requestedSize()).isEqualTo(latest.size());
+  }
+
+  @Test
+  void lineage_withProofsNothingAnchoredAtOrBelow_notAnchoredSaysWhetherWaitingHelps()
+      throws Exception {
+    SignedCheckpoint first = firstVersion();
+    SignedCheckpoint second = commit(fact("v2", List.of(V2, RUN), RUN, "produced", V2));
+    LineageQuery latestWithProofs =
+        query(LineageQuery.Start.node(DATASET), "down", 3, null, true, 100, null);
+    LineageGraph none =
+        new LineageGraph(
+            db.dataSource(),
+            log,
+            Extractors.standard(),
+            Clock.systemUTC(),
+            Optional.of(anchoredAt()));
+    assertThatThrownBy(() -> none.lineage(latestWithProofs))
+        .isInstanceOfSatisfying(
+            NotAnchoredException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.requestedSize()).isEqualTo(second.size());
+              assertThat(e.getMessage()).contains("wait for the anchorer");
+            });
+    LineageGraph later =
+        new LineageGraph(
+            db.dataSource(),
+            log,
+            Extractors.standard(),
+            Clock.systemUTC(),
+            Optional.of(anchoredAt(second.size())));
+    assertThatThrownBy(
+            () ->
+                later.lineage(
+                    query(
+                        LineageQuery.Start.node(DATASET),
+                        "down",
+                        3,
+                        Long.toString(first.size()),
+                        true,
+                        100,
+                        null)))
+        .isInstanceOfSatisfying(
+            NotAnchoredException.class,
+            e -> {
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.newestAnchored()).hasValue(second.size());
+            });
+  }
+
   @Test
   void lineage_asOfEarlierCheckpoint_omitsWhatWasRegisteredLater() throws Exception {
     SignedCheckpoint before = firstVersion();

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * bench/target/webhook-bench-report.json.
  *
  * <p>Options (--name=value): seconds (20), warmup (5), connections (64), serviceClasspath
- * (required: the api jar and its lib/).
+ * (required: the api jar and its lib/); {@code --env.LINEAGE_X=v} sets a service setting (e.g.
+ * {@code --env.LINEAGE_MLFLOW_INBOX_PROCESSORS=1}), to compare settings in one session.
  */
 public final class WebhookBench {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -107,6 +108,12 @@ public final class WebhookBench {
       pb.environment().put("LINEAGE_MLFLOW_SOURCES", "bench");
       pb.environment().put("LINEAGE_MLFLOW_WEBHOOK_SECRETS", "bench=" + SECRET);
       pb.environment().put("LINEAGE_DB_POOL_SIZE", "16");
+      opt.forEach(
+          (k, v) -> {
+            if (k.startsWith("env.LINEAGE_")) {
+              pb.environment().put(k.substring("env.".length()), v);
+            }
+          });
       service = pb.start();
       String base = awaitListening(service, log);
       String url = base + "/api/v1/ingest/mlflow/bench/webhook";

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lineageledger.ledger.merkle.Hashes;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Where appendAll's time goes, measured apart: (a) the client CPU of RFC 8785 canonicalization and
  * the leaf hash per record, single thread, warm; (b) the database side alone: Journal's own INSERT
- * statement shape (advisory lock, unnest arrays, ON CONFLICT, RETURNING) with canonical bytes
+ * fast path (marked appending, ids drawn from the sequence, one binary COPY) with canonical bytes
  * computed in advance, from the same number of threads and batch size, into a scratch copy of
  * journal_records (so the log itself is untouched).
  */
@@ -93,51 +90,22 @@ final class AppendBreakdown {
     return out;
   }
 
-  /** Journal.appendAll's transaction, minus the Java-side preparation. */
+  /** Journal.appendAll's transaction (its fast path), minus the Java-side preparation. */
   private static void insert(
       Connection c, List<Record> records, byte[][] canonical, byte[][] leaf, int from, int n)
       throws Exception {
     c.setAutoCommit(false);
-    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
-      lock.setLong(1, Journal.APPEND_BARRIER_LOCK + 1); // not the journal's barrier
-      lock.execute();
-    }
-    String[] sources = new String[n];
-    String[] refs = new String[n];
-    String[] kinds = new String[n];
-    byte[][] canon = new byte[n][];
-    byte[][] leaves = new byte[n][];
-    byte[][] raws = new byte[n][];
+    Journal.markAppending(c);
+    List<RecordCopy.Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Record r = records.get(from + i);
-      sources[i] = r.source();
-      refs[i] = r.sourceRef();
-      kinds[i] = r.kind();
-      canon[i] = canonical[from + i];
-      leaves[i] = leaf[from + i];
+      rows.add(
+          new RecordCopy.Row(
+              r.source(), r.sourceRef(), r.kind(), canonical[from + i], leaf[from + i], r.raw()));
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO bench_records (source, source_ref, kind, canonical, leaf_hash, raw,"
-                + " received_at) SELECT s, r, k, cb, lh, rw, ? FROM unnest(?::text[], ?::text[],"
-                + " ?::text[], ?::bytea[], ?::bytea[], ?::bytea[]) AS t(s, r, k, cb, lh, rw)"
-                + " ON CONFLICT (source, source_ref) DO NOTHING RETURNING seq, source, source_ref")) {
-      ps.setTimestamp(1, Timestamp.from(Instant.now()));
-      ps.setArray(2, c.createArrayOf("text", sources));
-      ps.setArray(3, c.createArrayOf("text", refs));
-      ps.setArray(4, c.createArrayOf("text", kinds));
-      ps.setArray(5, c.createArrayOf("bytea", canon));
-      ps.setArray(6, c.createArrayOf("bytea", leaves));
-      ps.setArray(7, c.createArrayOf("bytea", raws));
-      int rows = 0;
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows++;
-        }
-      }
-      if (rows != n) {
-        throw new IllegalStateException("inserted " + rows + " of " + n);
-      }
+    long[] ids = RecordCopy.insert(c, "bench_records", rows, Instant.now());
+    if (ids.length != n) {
+      throw new IllegalStateException("inserted " + ids.length + " of " + n);
     }
     c.commit();
   }

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -135,7 +136,8 @@ final class Enricher {
               at,
               "webhook",
               body,
-              event);
+              event,
+              OptionalLong.empty());
       case "model_version_alias.deleted" ->
           aliasDeleted(
               text(data, "name", deliveryId),
@@ -143,7 +145,8 @@ final class Enricher {
               at,
               "webhook",
               body,
-              event);
+              event,
+              OptionalLong.empty());
       default ->
           deferred.add(
               eventRecord(
@@ -466,6 +469,10 @@ final class Enricher {
    * Records that {@code alias} points at {@code version} from {@code at}, unless the history
    * already says so (a webhook and the sync seeing the same state journal it once).
    *
+   * @param basedOn for a sync observation: the id of the alias's latest history row when the
+   *     listing was read (0 = none); if the history moved since, the observation is stale and is
+   *     not recorded (the next round looks again). Empty for a webhook event, which is instead not
+   *     recorded when older than a change a webhook already reported.
    * @return whether a change was journaled
    */
   boolean aliasSet(
@@ -475,19 +482,32 @@ final class Enricher {
       Instant at,
       String via,
       byte[] raw,
-      JsonNode evidence)
+      JsonNode evidence,
+      OptionalLong basedOn)
       throws Exception {
-    return aliasChange(name, alias, Optional.of(version), at, via, raw, evidence);
+    return aliasChange(name, alias, Optional.of(version), at, via, raw, evidence, basedOn);
   }
 
-  /** Records that {@code alias} was removed, unless the history already has it unset. */
+  /**
+   * Records that {@code alias} was removed, unless the history already has it unset; {@code
+   * basedOn} as for {@link #aliasSet}.
+   */
   boolean aliasDeleted(
-      String name, String alias, Instant at, String via, byte[] raw, JsonNode evidence)
+      String name,
+      String alias,
+      Instant at,
+      String via,
+      byte[] raw,
+      JsonNode evidence,
+      OptionalLong basedOn)
       throws Exception {
-    return aliasChange(name, alias, Optional.empty(), at, via, raw, evidence);
+    return aliasChange(name, alias, Optional.empty(), at, via, raw, evidence, basedOn);
   }
 
-  /** An alias set to {@code version}, or removed when it is empty: one record, one history row. */
+  /**
+   * An alias set to {@code version}, or removed when it is empty: one record, one history row. The
+   * decision and the row are made under the alias's lock, against the history as it is then.
+   */
   private boolean aliasChange(
       String name,
       String alias,
@@ -495,7 +515,8 @@ final class Enricher {
       Instant at,
       String via,
       byte[] raw,
-      JsonNode evidence)
+      JsonNode evidence,
+      OptionalLong basedOn)
       throws Exception {
     return store.underAliasLock(
         source.id(),
@@ -503,6 +524,16 @@ final class Enricher {
         alias,
         c -> {
           LineageStore.AliasState state = store.aliasState(c, source.id(), name, alias);
+          if (basedOn.isPresent() && basedOn.getAsLong() != state.headId()) {
+            // The sync's listing predates a change recorded since (a webhook processed while the
+            // round ran): acting on it would undo that change and re-do it next round.
+            return false;
+          }
+          if (basedOn.isEmpty() && state.lastWebhookAt().filter(at::isBefore).isPresent()) {
+            // A webhook older than one already applied (out-of-order delivery, a retry, or
+            // concurrent processors): the newer event describes the alias's state after it.
+            return false;
+          }
           boolean unchanged =
               version.isPresent()
                   ? state.version().equals(version)

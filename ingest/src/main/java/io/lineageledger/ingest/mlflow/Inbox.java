@@ -176,6 +176,9 @@ public final class Inbox {
     }
   }
 
+  /** One processing transaction: deliveries claimed, and those of them now done or failed. */
+  record Round(int claimed, int finished) {}
+
   /** Processes one claimed delivery; must not throw for the delivery's own faults. */
   interface Work {
     Outcome process(Claimed d) throws Exception;
@@ -197,9 +200,10 @@ public final class Inbox {
    * are due again at once (their processing is idempotent): no lease to wait out, and two
    * processors never hold the same delivery.
    *
-   * @return how many deliveries were processed
+   * @return how many deliveries were claimed, and how many of them left the backlog (done or
+   *     failed)
    */
-  int processDue(int limit, Work work) throws Exception {
+  Round processDue(int limit, Work work) throws Exception {
     try (Connection c = db.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -227,8 +231,9 @@ public final class Inbox {
         }
         if (claimed.isEmpty()) {
           c.commit();
-          return 0;
+          return new Round(0, 0);
         }
+        int finished = 0;
         try (PreparedStatement ps =
             c.prepareStatement(
                 "UPDATE mlflow_delivery_state SET status = ?, attempts = attempts + 1,"
@@ -242,6 +247,9 @@ public final class Inbox {
           outcomes.putAll(work.beforeCommit());
           for (Map.Entry<Long, Outcome> e : outcomes.entrySet()) {
             Outcome o = e.getValue();
+            if (!o.status().equals("pending")) {
+              finished++;
+            }
             Instant now = clock.instant();
             ps.setString(1, o.status());
             ps.setString(2, o.error() == null ? null : truncate(o.error(), 4000));
@@ -255,7 +263,7 @@ public final class Inbox {
           ps.executeBatch();
         }
         c.commit();
-        return claimed.size();
+        return new Round(claimed.size(), finished);
       } catch (Exception e) {
         c.rollback();
         throw e;
@@ -313,6 +321,28 @@ public final class Inbox {
         }
       }
       return out;
+    }
+  }
+
+  /**
+   * The unprocessed part of the inbox: deliveries pending (due now or retrying later) and when the
+   * oldest of them was received.
+   */
+  public record Backlog(long pending, Optional<Instant> oldestReceivedAt) {}
+
+  /** Reads the backlog now (one count over the pending rows' partial index). */
+  public Backlog backlog() throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT b.n, d.received_at FROM (SELECT count(*) AS n, min(delivery) AS oldest"
+                    + " FROM mlflow_delivery_state WHERE status = 'pending') b"
+                    + " LEFT JOIN mlflow_deliveries d ON d.id = b.oldest");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      Timestamp oldest = rs.getTimestamp(2);
+      return new Backlog(
+          rs.getLong(1), oldest == null ? Optional.empty() : Optional.of(oldest.toInstant()));
     }
   }
 

@@ -42,8 +42,8 @@ final class InboxProcessor {
     this.batch = batch;
   }
 
-  /** Processes up to one batch of due deliveries; returns how many it processed. */
-  int runOnce() throws Exception {
+  /** Processes up to one batch of due deliveries. */
+  Inbox.Round runOnce() throws Exception {
     Map<Inbox.Claimed, List<Record>> deferred = new LinkedHashMap<>();
     return inbox.processDue(
         batch,

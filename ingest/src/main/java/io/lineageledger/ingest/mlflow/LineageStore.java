@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,61 +48,63 @@ final class LineageStore {
     }
   }
 
-  /** The alias's latest known state: the version it points at, or empty when deleted/unknown. */
-  record AliasState(boolean known, Optional<String> version) {}
+  /**
+   * The alias's latest known state: the version it points at (empty when deleted or unknown), the
+   * id of the history row saying so (0 when there is none), and the effective time of the newest
+   * change a webhook reported (MLflow's clock; empty when none did).
+   */
+  record AliasState(
+      boolean known, Optional<String> version, long headId, Optional<Instant> lastWebhookAt) {}
 
   AliasState aliasState(Connection c, String source, String model, String alias)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT version FROM mlflow_alias_events WHERE source = ? AND model_name = ?"
-                + " AND alias = ? ORDER BY id DESC LIMIT 1")) {
-      ps.setString(1, source);
-      ps.setString(2, model);
-      ps.setString(3, alias);
+            "SELECT h.id, h.version, (SELECT max(effective_at) FROM mlflow_alias_events"
+                + " WHERE source = ? AND model_name = ? AND alias = ? AND observed_via = 'webhook')"
+                + " FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT id, version FROM"
+                + " mlflow_alias_events WHERE source = ? AND model_name = ? AND alias = ?"
+                + " ORDER BY id DESC LIMIT 1) h ON true")) {
+      for (int i = 0; i < 2; i++) {
+        ps.setString(3 * i + 1, source);
+        ps.setString(3 * i + 2, model);
+        ps.setString(3 * i + 3, alias);
+      }
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? new AliasState(true, Optional.ofNullable(rs.getString(1)))
-            : new AliasState(false, Optional.empty());
+        rs.next();
+        long id = rs.getLong(1);
+        boolean known = !rs.wasNull();
+        Timestamp webhookAt = rs.getTimestamp(3);
+        return new AliasState(
+            known,
+            Optional.ofNullable(rs.getString(2)),
+            known ? id : 0,
+            webhookAt == null ? Optional.empty() : Optional.of(webhookAt.toInstant()));
       }
     }
   }
 
-  /** The aliases of {@code model} that currently point at a version, alias → version. */
-  Map<String, String> openAliases(String source, String model) throws SQLException {
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT DISTINCT ON (alias) alias, version FROM mlflow_alias_events"
-                    + " WHERE source = ? AND model_name = ? ORDER BY alias, id DESC")) {
-      ps.setString(1, source);
-      ps.setString(2, model);
-      Map<String, String> out = new LinkedHashMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (rs.getString(2) != null) {
-            out.put(rs.getString(1), rs.getString(2));
-          }
-        }
-      }
-      return out;
-    }
-  }
+  /** The latest history row of one alias: its id, and the version (null = deleted). */
+  record AliasHead(long id, String version) {}
 
-  /** Models that have aliases on record, for the sync to notice a model that disappeared. */
-  List<String> modelsWithOpenAliases(String source) throws SQLException {
+  /**
+   * The latest history row of every alias of {@code source}, model → alias → head: what the sync
+   * compares a listing with, read before the listing so that a change recorded meanwhile (by a
+   * webhook) is noticed as such rather than undone.
+   */
+  Map<String, Map<String, AliasHead>> aliasHeads(String source) throws SQLException {
     try (Connection c = db.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT model_name FROM (SELECT DISTINCT ON (model_name, alias) model_name, version"
+                "SELECT DISTINCT ON (model_name, alias) model_name, alias, id, version"
                     + " FROM mlflow_alias_events WHERE source = ?"
-                    + " ORDER BY model_name, alias, id DESC) t WHERE version IS NOT NULL"
-                    + " GROUP BY model_name ORDER BY model_name")) {
+                    + " ORDER BY model_name, alias, id DESC")) {
       ps.setString(1, source);
-      List<String> out = new ArrayList<>();
+      Map<String, Map<String, AliasHead>> out = new LinkedHashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          out.computeIfAbsent(rs.getString(1), m -> new LinkedHashMap<>())
+              .put(rs.getString(2), new AliasHead(rs.getLong(3), rs.getString(4)));
         }
       }
       return out;

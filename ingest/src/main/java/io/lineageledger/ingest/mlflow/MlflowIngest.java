@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,15 @@ public final class MlflowIngest {
   private final Backoff syncBackoff;
   private final LineageStore store;
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final AtomicBoolean processing = new AtomicBoolean();
+  private final AtomicInteger processorsRunning = new AtomicInteger();
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  // Pending inbox rows as last counted, plus those accepted and minus those finished since: an
+  // estimate (other instances sharing the database are seen at the next count) that costs no query
+  // per webhook.
+  private final AtomicLong backlogEstimate = new AtomicLong();
+  private final InboxWriter writer;
   private WorkerExecutor workers;
-  private long processorTimer = -1;
+  private long pollTimer = -1;
   private final Map<String, Long> syncTimers = new LinkedHashMap<>();
 
   public MlflowIngest(
@@ -60,6 +68,7 @@ public final class MlflowIngest {
     config.sources().forEach(s -> byId.put(s.id(), s));
     this.verifier = new WebhookVerifier(byId, clock, config.timestampTolerance());
     this.inbox = new Inbox(db, clock);
+    this.writer = new InboxWriter(vertx, inbox::acceptAll, config.inbox());
     this.store = new LineageStore(db);
     Map<String, Enricher> enrichers = new LinkedHashMap<>();
     for (MlflowSource s : config.sources()) {
@@ -77,7 +86,7 @@ public final class MlflowIngest {
             clock,
             new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), random),
             config.maxAttempts(),
-            50);
+            config.inbox().processBatch());
     Duration syncMax =
         config.syncInterval().isZero() ? Duration.ofMinutes(5) : config.syncInterval();
     this.syncBackoff =
@@ -99,13 +108,63 @@ public final class MlflowIngest {
     return config;
   }
 
+  /**
+   * Takes a verified delivery into the inbox: completes after the transaction holding it committed
+   * (or found it stored before: {@code duplicate}). Fails, writing nothing, with {@link
+   * InboxFullException} while the backlog or the write queue is over its bound, and with {@link
+   * InboxWriteException} when the transaction failed.
+   */
+  public Future<Inbox.Accepted> accept(Inbox.Delivery d) {
+    long pending = backlogEstimate.get();
+    if (pending >= config.inbox().maxBacklog()) {
+      return Future.failedFuture(
+          new InboxFullException(
+              InboxFullException.Bound.BACKLOG,
+              pending,
+              config.inbox().maxBacklog(),
+              config.inbox().retryAfter()));
+    }
+    return writer
+        .submit(d)
+        .onSuccess(
+            a -> {
+              if (!a.duplicate()) {
+                backlogEstimate.incrementAndGet();
+                kick();
+              }
+            });
+  }
+
+  /** What /health shows of the inbox. */
+  public record InboxHealth(
+      Inbox.Backlog backlog, long maxBacklog, int queuedWrites, int maxQueuedWrites) {}
+
+  /** Counts the backlog now. Blocking (JDBC). */
+  public InboxHealth inboxHealth() throws Exception {
+    Inbox.Backlog b = inbox.backlog();
+    backlogEstimate.set(b.pending());
+    return new InboxHealth(
+        b, config.inbox().maxBacklog(), writer.queued(), config.inbox().maxQueuedWrites());
+  }
+
   /** Starts processing the inbox and the sync loops, and registers webhooks when configured. */
   public Future<Void> start() {
     if (config.sources().isEmpty()) {
       return Future.succeededFuture();
     }
-    workers = vertx.createSharedWorkerExecutor("mlflow-ingest", 2 + syncs.size());
-    scheduleProcessor(0);
+    workers =
+        vertx.createSharedWorkerExecutor(
+            "mlflow-ingest", config.inbox().processors() + syncs.size() + 1);
+    // Every poll interval: recount the backlog (so the bound follows what other instances and
+    // retries do) and look for due deliveries (retries coming due need no nudge).
+    pollTimer =
+        vertx.setPeriodic(
+            1,
+            Math.max(1, config.pollInterval().toMillis()),
+            t -> {
+              refreshBacklog();
+              kick();
+            });
     if (!config.syncInterval().isZero()) {
       syncs.keySet().forEach(id -> scheduleSync(id, 0));
     }
@@ -113,38 +172,52 @@ public final class MlflowIngest {
     return Future.succeededFuture();
   }
 
-  /** Asks the processor to look at the inbox now (after a delivery was accepted). */
-  public void nudge() {
-    if (workers != null && !stopped.get() && !processing.get()) {
-      scheduleProcessor(0);
-    }
-  }
-
-  private void scheduleProcessor(long delayMillis) {
-    if (stopped.get()) {
+  private void refreshBacklog() {
+    if (!refreshing.compareAndSet(false, true)) {
       return;
     }
-    if (processorTimer >= 0) {
-      vertx.cancelTimer(processorTimer);
-    }
-    processorTimer = vertx.setTimer(Math.max(1, delayMillis), t -> runProcessor());
+    vertx
+        .executeBlocking(inbox::backlog, false)
+        .onComplete(
+            r -> {
+              refreshing.set(false);
+              if (r.succeeded()) {
+                backlogEstimate.set(r.result().pending());
+              } else {
+                log.warn("MLflow inbox backlog count failed: {}", r.cause().toString());
+              }
+            });
   }
 
-  private void runProcessor() {
-    processorTimer = -1;
-    if (stopped.get() || !processing.compareAndSet(false, true)) {
+  /**
+   * Starts one more inbox processor unless {@code mlflow.inboxProcessors} are running: they run on
+   * their own bounded worker pool, so processing never holds more than that many threads (and their
+   * connections) however fast webhooks arrive. A processor that found work goes again at once.
+   */
+  private void kick() {
+    if (workers == null || stopped.get()) {
       return;
     }
+    int n;
+    do {
+      n = processorsRunning.get();
+      if (n >= config.inbox().processors()) {
+        return;
+      }
+    } while (!processorsRunning.compareAndSet(n, n + 1));
     workers
         .executeBlocking(processor::runOnce, false)
         .onComplete(
             r -> {
-              processing.set(false);
+              processorsRunning.decrementAndGet();
               if (r.failed()) {
                 log.warn("MLflow inbox processing failed: {}", r.cause().toString());
+                return; // the next poll tries again
               }
-              boolean more = r.succeeded() && r.result() > 0;
-              scheduleProcessor(more ? 0 : config.pollInterval().toMillis());
+              backlogEstimate.addAndGet(-r.result().finished());
+              if (r.result().claimed() > 0) {
+                kick();
+              }
             });
   }
 
@@ -234,8 +307,8 @@ public final class MlflowIngest {
   /** Stops the loops, letting running work finish, and releases the MLflow clients. */
   public Future<Void> stop() {
     stopped.set(true);
-    if (processorTimer >= 0) {
-      vertx.cancelTimer(processorTimer);
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
     }
     syncTimers.values().forEach(vertx::cancelTimer);
     Promise<Void> done = Promise.promise();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,13 @@ final class MlflowSync {
     long rmCursor = cursors.registeredModels();
     Set<String> seenModels = new HashSet<>();
     String token = null;
+    // The alias history as it stood before MLflow was asked, and when it was asked: a listing
+    // shows MLflow's state at some moment after that, and a change recorded meanwhile (by a
+    // webhook) must not be undone by it (see Enricher.aliasSet's basedOn).
+    Instant startedAt = clock.instant();
+    Map<String, Map<String, LineageStore.AliasHead>> startHeads = store.aliasHeads(source.id());
+    Map<String, Map<String, LineageStore.AliasHead>> heads = startHeads;
+    Instant observedAt = startedAt;
     do {
       MlflowRest.Answer page = rest.searchRegisteredModels(pageSize, token);
       for (JsonNode rm : page.json().path("registered_models")) {
@@ -72,13 +80,19 @@ final class MlflowSync {
         for (JsonNode a : rm.path("aliases")) {
           now.put(a.path("alias").asText(), a.path("version").asText());
         }
-        aliasChanges += reconcileAliases(name, now);
+        aliasChanges += reconcileAliases(name, now, heads.getOrDefault(name, Map.of()), observedAt);
       }
       token = nextToken(page.json());
+      if (token != null) {
+        observedAt = clock.instant();
+        heads = store.aliasHeads(source.id());
+      }
     } while (token != null);
-    for (String name : store.modelsWithOpenAliases(source.id())) {
-      if (!seenModels.contains(name)) {
-        aliasChanges += reconcileAliases(name, Map.of());
+    // Models with aliases on record that no page listed are gone from MLflow; only those on record
+    // before the listing began (a model aliased meanwhile may simply have been listed too early).
+    for (Map.Entry<String, Map<String, LineageStore.AliasHead>> m : startHeads.entrySet()) {
+      if (!seenModels.contains(m.getKey())) {
+        aliasChanges += reconcileAliases(m.getKey(), Map.of(), m.getValue(), startedAt);
       }
     }
 
@@ -113,28 +127,46 @@ final class MlflowSync {
     return new Round(mvs, rms, aliasChanges);
   }
 
-  private int reconcileAliases(String model, Map<String, String> current) throws Exception {
+  /**
+   * Brings the alias history of {@code model} in line with {@code current} (from a listing asked
+   * for at {@code at}), each change conditional on the alias's history still being at {@code heads}
+   * (read before the listing).
+   */
+  private int reconcileAliases(
+      String model,
+      Map<String, String> current,
+      Map<String, LineageStore.AliasHead> heads,
+      Instant at)
+      throws Exception {
     int changes = 0;
-    Instant at = clock.instant();
-    Map<String, String> known = store.openAliases(source.id(), model);
     for (Map.Entry<String, String> a : current.entrySet()) {
-      if (!a.getValue().equals(known.get(a.getKey()))) {
+      LineageStore.AliasHead head = heads.get(a.getKey());
+      if (head == null || !a.getValue().equals(head.version())) {
         MlflowRest.Answer answer = rest.getAlias(model, a.getKey());
         String version = answer.json().path("model_version").path("version").asText(a.getValue());
         if (enricher.aliasSet(
-            model, a.getKey(), version, at, "sync", answer.raw(), answer.json())) {
+            model,
+            a.getKey(),
+            version,
+            at,
+            "sync",
+            answer.raw(),
+            answer.json(),
+            OptionalLong.of(head == null ? 0 : head.id()))) {
           changes++;
         }
       }
     }
-    for (String alias : known.keySet()) {
-      if (!current.containsKey(alias)) {
+    for (Map.Entry<String, LineageStore.AliasHead> h : heads.entrySet()) {
+      String alias = h.getKey();
+      if (h.getValue().version() != null && !current.containsKey(alias)) {
         var evidence =
             new com.fasterxml.jackson.databind.ObjectMapper()
                 .createObjectNode()
                 .put("observed", "alias absent from registered-models/search")
                 .put("model", model);
-        if (enricher.aliasDeleted(model, alias, at, "sync", null, evidence)) {
+        if (enricher.aliasDeleted(
+            model, alias, at, "sync", null, evidence, OptionalLong.of(h.getValue().id()))) {
           changes++;
         }
       }

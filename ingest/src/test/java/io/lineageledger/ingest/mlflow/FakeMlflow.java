@@ -149,6 +149,14 @@ public final class FakeMlflow implements AutoCloseable {
    * Registers a new version of {@code name} from the recorded run, as MLflow would (no webhook).
    */
   public synchronized ObjectNode createVersion(String name, long at) {
+    return createVersion(name, at, RECORDED_RUN, "models:/" + RECORDED_LOGGED_MODEL);
+  }
+
+  /**
+   * Registers a new version of {@code name} from run {@code runId} with {@code source} (e.g. {@code
+   * models:/<logged model id>}), shaped as the recorded version (no webhook).
+   */
+  public synchronized ObjectNode createVersion(String name, long at, String runId, String source) {
     ObjectNode rm =
         registeredModels.computeIfAbsent(
             name,
@@ -167,9 +175,29 @@ public final class FakeMlflow implements AutoCloseable {
     mv.put("version", Integer.toString(next));
     mv.put("creation_timestamp", at);
     mv.put("last_updated_timestamp", at);
+    mv.put("run_id", runId);
+    mv.put("source", source);
     mv.putArray("aliases");
     versions.put(key(name, Integer.toString(next)), mv);
     return mv;
+  }
+
+  /** Answers {@code runs/get} for {@code runId} with {@code answer} (e.g. a reshaped recording). */
+  public synchronized void putRun(String runId, JsonNode answer) {
+    runs.put(runId, bytes(answer));
+  }
+
+  /** Answers {@code logged-models/{modelId}} with {@code answer}. */
+  public synchronized void putLoggedModel(String modelId, JsonNode answer) {
+    loggedModels.put(modelId, bytes(answer));
+  }
+
+  private static byte[] bytes(JsonNode n) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Points {@code alias} at {@code version} (moving it from wherever it was). */
@@ -323,15 +351,49 @@ public final class FakeMlflow implements AutoCloseable {
     page(rc, all, "model_versions");
   }
 
-  private synchronized void searchModels(RoutingContext rc) {
-    List<ObjectNode> all = new ArrayList<>(registeredModels.values());
-    all.sort(
-        Comparator.comparingLong((ObjectNode v) -> v.path("last_updated_timestamp").asLong())
-            .reversed());
-    page(rc, all, "registered_models");
+  private volatile java.util.concurrent.Callable<Void> afterModelListing;
+
+  /**
+   * Runs {@code work} (blocking, once) after the next {@code registered-models/search} page was
+   * taken and before it is answered: what happens in MLflow and the service between MLflow reading
+   * its registry and the sync reading the answer.
+   */
+  public void afterNextModelListing(java.util.concurrent.Callable<Void> work) {
+    afterModelListing = work;
+  }
+
+  private void searchModels(RoutingContext rc) {
+    byte[] snapshot;
+    synchronized (this) {
+      List<ObjectNode> all = new ArrayList<>(registeredModels.values());
+      all.sort(
+          Comparator.comparingLong((ObjectNode v) -> v.path("last_updated_timestamp").asLong())
+              .reversed());
+      snapshot = pageOf(rc, all, "registered_models").toString().getBytes(StandardCharsets.UTF_8);
+    }
+    java.util.concurrent.Callable<Void> work = afterModelListing;
+    afterModelListing = null;
+    if (work == null) {
+      json(rc, snapshot);
+      return;
+    }
+    vertx
+        .executeBlocking(work, false)
+        .onComplete(
+            r -> {
+              if (r.failed()) {
+                error(rc, 500, "INTERNAL_ERROR", "test hook failed: " + r.cause());
+              } else {
+                json(rc, snapshot);
+              }
+            });
   }
 
   private static void page(RoutingContext rc, List<ObjectNode> all, String field) {
+    json(rc, pageOf(rc, all, field));
+  }
+
+  private static ObjectNode pageOf(RoutingContext rc, List<ObjectNode> all, String field) {
     int max =
         Integer.parseInt(
             rc.queryParams().get("max_results") == null
@@ -352,7 +414,7 @@ public final class FakeMlflow implements AutoCloseable {
           Base64.getEncoder()
               .encodeToString(Integer.toString(from + max).getBytes(StandardCharsets.UTF_8)));
     }
-    json(rc, out);
+    return out;
   }
 
   private synchronized void listWebhooks(RoutingContext rc) {

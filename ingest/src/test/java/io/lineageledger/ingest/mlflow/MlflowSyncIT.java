@@ -125,7 +125,8 @@ class MlflowSyncIT {
             Duration.ofSeconds(5),
             3,
             Duration.ofMillis(100),
-            Optional.of("http://ledger.example/api/v1/ingest/mlflow/{source}/webhook"));
+            Optional.of("http://ledger.example/api/v1/ingest/mlflow/{source}/webhook"),
+            MlflowConfig.InboxSettings.defaults());
     // First start: lists (none) and registers; second start: lists, finds it, registers nothing.
     int[] expectedCalls = {2, 3};
     for (int expected : expectedCalls) {

@@ -34,11 +34,8 @@ public final class Journal {
   /** Source of records the journal writes about itself. */
   public static final String SELF_SOURCE = "lineage-ledger";
 
-  /**
-   * Appenders hold this advisory lock shared for the length of their transaction; the sequencer
-   * takes it exclusively for an instant to know every earlier append has committed or rolled back.
-   */
-  static final long APPEND_BARRIER_LOCK = 0x4c4c_4150_5044L; // "LLAPPD"
+  /** The advisory lock key of {@link #markAppending}. */
+  static final long APPENDING_LOCK = 0x4c4c_4150_5044L; // "LLAPPD"
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -103,25 +100,26 @@ public final class Journal {
   }
 
   /**
-   * The common case, every record new, as one plain INSERT: ON CONFLICT's speculative insertion
-   * made the statement about half again as expensive for the database. When some key already exists
-   * the insert fails as a whole, the transaction is rolled back (nothing of it is visible) and the
-   * caller takes the general path.
+   * The common case, every record new, as one binary COPY ({@link RecordCopy}). When some key
+   * already exists the COPY fails as a whole, the transaction is rolled back (nothing of it is
+   * visible, the drawn ids stay unused) and the caller takes the general path.
    *
    * @return the results, or empty when a key exists (the connection is then rolled back)
    */
   private static Optional<List<AppendResult>> appendAllNew(
       Connection c, List<Prepared> batch, Instant now) throws SQLException {
     Set<String> keys = new HashSet<>();
+    List<RecordCopy.Row> rows = new ArrayList<>(batch.size());
     for (Prepared p : batch) {
       if (!keys.add(p.key())) {
         return Optional.empty();
       }
+      rows.add(p.row());
     }
-    holdAppendBarrier(c);
+    markAppending(c);
     long[] seqs;
     try {
-      seqs = insertAll(c, batch, now);
+      seqs = RecordCopy.insert(c, rows, now);
     } catch (SQLException e) {
       if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw e;
@@ -129,10 +127,6 @@ public final class Journal {
       c.rollback();
       return Optional.empty();
     }
-    // Identity values are drawn row by row in the order the rows reach the insert (ORDER BY the
-    // input position), so the i-th smallest id belongs to the i-th record, whatever order
-    // RETURNING lists them in and whatever other writers draw in between.
-    Arrays.sort(seqs);
     List<AppendResult> results = new ArrayList<>(seqs.length);
     for (long seq : seqs) {
       results.add(
@@ -147,15 +141,20 @@ public final class Journal {
   // The leaf index of each row r, as a column: the same lookup as the SQL function
   // journal_leaf_index, but planned once for the whole statement instead of once per row (the
   // function is not inlinable and cost ~30 us a row).
-  private static final String LEAF_INDEX_OF_R =
+  static final String LEAF_INDEX_OF_R =
       " lc.first_index + array_position(lc.seqs, r.seq) - 1 FROM journal_records r"
           + " LEFT JOIN LATERAL (SELECT c.first_index, c.seqs FROM journal_leaf_chunks c"
           + " WHERE c.first_seq <= r.seq ORDER BY c.first_seq DESC LIMIT 1) lc ON true";
 
-  private static void holdAppendBarrier(Connection c) throws SQLException {
-    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
-      lock.setLong(1, APPEND_BARRIER_LOCK);
-      lock.execute();
+  /**
+   * Marks the transaction as appending, before it draws any record id: it holds this advisory lock
+   * (shared, so appenders never wait for one another) until it ends. The sequencer lists the
+   * holders and waits for them to finish; it never takes the lock itself. See {@link Sequencer}.
+   */
+  static void markAppending(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock_shared(?)")) {
+      ps.setLong(1, APPENDING_LOCK);
+      ps.execute();
     }
   }
 
@@ -178,11 +177,16 @@ public final class Journal {
     String key() {
       return record.source() + "\n" + record.sourceRef();
     }
+
+    RecordCopy.Row row() {
+      return new RecordCopy.Row(
+          record.source(), record.sourceRef(), record.kind(), canonical, leafHash, record.raw());
+    }
   }
 
   private List<AppendResult> appendInTransaction(Connection c, List<Prepared> batch, Instant now)
       throws SQLException {
-    holdAppendBarrier(c);
+    markAppending(c);
     Map<String, Long> created = insert(c, batch, now);
     // A key repeated within the batch was created by its first occurrence.
     Map<String, Prepared> first = new HashMap<>();
@@ -283,25 +287,6 @@ public final class Journal {
       }
     }
     return created;
-  }
-
-  /** Inserts every record, in input order; fails with a unique violation if a key exists. */
-  private static long[] insertAll(Connection c, List<Prepared> batch, Instant now)
-      throws SQLException {
-    long[] seqs = new long[batch.size()];
-    try (PreparedStatement ps = c.prepareStatement(INSERT_ROWS + " ORDER BY o RETURNING seq")) {
-      bindRows(c, ps, batch, now);
-      try (ResultSet rs = ps.executeQuery()) {
-        int n = 0;
-        while (rs.next()) {
-          seqs[n++] = rs.getLong(1);
-        }
-        if (n != seqs.length) {
-          throw new SQLException("inserted " + n + " of " + seqs.length + " records");
-        }
-      }
-    }
-    return seqs;
   }
 
   private static final String INSERT_ROWS =

@@ -20,12 +20,16 @@ import org.slf4j.LoggerFactory;
  * dedicated connection, so two service instances on one database never both sequence; if that
  * connection dies the lock goes with it and the other instance may take over.
  *
- * <p>One round, {@link #sequenceOnce()}: (1) note how far record ids have been allocated, (2) take
- * the append barrier exclusively for an instant, which waits out every append transaction that may
- * hold an id up to that point, (3) in one transaction: the next records by id up to that point get
- * contiguous leaf indices, the changed tiles and the new tree head are written. After {@code kill
- * -9} at any moment either the whole round is committed or none of it, and the next round resumes
- * from the last committed head: nothing is lost, duplicated or skipped.
+ * <p>One round, {@link #sequenceOnce()}: (1) note how far record ids have been allocated, (2) list
+ * the transactions marked appending ({@link Journal#markAppending}) and wait until each of them has
+ * finished, (3) in one transaction: the next records by id up to the point noted in (1) get
+ * contiguous leaf indices, the changed tiles and the new tree head are written. An appender marks
+ * itself before it draws record ids, so a transaction holding an id up to that point had either
+ * finished or was listed in (2): after (2) every such id is committed or gone for good. The
+ * sequencer never blocks appenders (an earlier design took the mark's lock exclusively, which made
+ * every new append queue behind the slowest running one, once per round). After {@code kill -9} at
+ * any moment either the whole round is committed or none of it, and the next round resumes from the
+ * last committed head: nothing is lost, duplicated or skipped.
  */
 public final class Sequencer implements AutoCloseable {
   static final long LEADER_LOCK = 0x4c4c_5345_5143L; // "LLSEQC"
@@ -96,7 +100,9 @@ public final class Sequencer implements AutoCloseable {
     Connection c = leader;
     try {
       long allocated = allocatedUpTo(c);
-      barrier(c);
+      if (!awaitAppenders(c)) {
+        return Optional.empty();
+      }
       c.setAutoCommit(false);
       try {
         Optional<TreeHead> head = integrate(c, allocated);
@@ -127,16 +133,67 @@ public final class Sequencer implements AutoCloseable {
     }
   }
 
-  private static void barrier(Connection c) throws SQLException {
-    c.setAutoCommit(false);
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      ps.setLong(1, Journal.APPEND_BARRIER_LOCK);
-      ps.execute();
-      c.commit();
-    } finally {
-      c.setAutoCommit(true);
+  // The transactions holding the appending mark, by virtual transaction id (a backend's next
+  // transaction gets a new one, so a listed id that is gone has finished).
+  private static final String APPENDERS =
+      "SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' AND granted"
+          + " AND classid = ?::bigint::oid AND objid = ?::bigint::oid AND objsubid = 1";
+
+  /**
+   * Waits, polling with a growing pause, until every transaction marked appending now has finished.
+   *
+   * @return false when some still run after {@link #MAX_WAIT_NANOS} (the round is skipped and the
+   *     next one tries again; appends are not blocked meanwhile)
+   */
+  private static boolean awaitAppenders(Connection c) throws SQLException {
+    List<String> running = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(APPENDERS)) {
+      ps.setLong(1, Journal.APPENDING_LOCK >>> 32);
+      ps.setLong(2, Journal.APPENDING_LOCK & 0xffff_ffffL);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          running.add(rs.getString(1));
+        }
+      }
+    }
+    if (running.isEmpty()) {
+      return true;
+    }
+    long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+    long pauseMicros = 100;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM (" + APPENDERS + ") a WHERE virtualtransaction = ANY(?)")) {
+      ps.setLong(1, Journal.APPENDING_LOCK >>> 32);
+      ps.setLong(2, Journal.APPENDING_LOCK & 0xffff_ffffL);
+      ps.setArray(3, c.createArrayOf("text", running.toArray()));
+      while (true) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            return true;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          log.warn(
+              "sequencing round skipped: appends {} still running after {} ms",
+              running,
+              MAX_WAIT_NANOS / 1_000_000);
+          return false;
+        }
+        try {
+          Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+        pauseMicros = Math.min(pauseMicros * 2, 10_000);
+      }
     }
   }
+
+  /** How long one round waits for running appends before it gives up until the next. */
+  private static final long MAX_WAIT_NANOS = 5_000_000_000L;
 
   private Optional<TreeHead> integrate(Connection c, long allocated) throws SQLException {
     TreeHead current = JournalQueries.latestHead(c).orElse(null);

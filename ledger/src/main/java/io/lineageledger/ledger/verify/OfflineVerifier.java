@@ -102,6 +102,229 @@ public final class OfflineVerifier {
   }
 
   /**
+   * Checks a whole query answer given with {@code proofs=true} (lineage, impact, cross-check): its
+   * checkpoint's signature; that its {@code anchor} anchors exactly that checkpoint (size and
+   * root); every record's canonical bytes, leaf hash and inclusion proof to that one checkpoint;
+   * that every record id the answer cites anywhere (a {@code records} or {@code *Records} list of
+   * ids) is among them; and that each node and edge is stated by the records it cites (the node
+   * among their subjects or link ends, the edge among their {@code payload.links}). What the anchor
+   * itself holds is checked against the ledger, not here: the tx id and block number are printed
+   * for that.
+   *
+   * @param answer the saved answer
+   */
+  public boolean verifyAnswer(Path answer, String vkey) throws IOException {
+    JsonNode a = MAPPER.readTree(Files.readAllBytes(answer));
+    String note = a.path("checkpoint").path("note").asText("");
+    Checkpoint cp = null;
+    try {
+      cp = NoteVerifier.fromVerifierKey(vkey).verifyCheckpoint(note);
+      ok(
+          "checkpoint of the answer is signed by "
+              + vkey.split("\\+")[0]
+              + " (size "
+              + cp.size()
+              + ")");
+    } catch (NoteVerificationException | IllegalArgumentException e) {
+      fail("checkpoint of the answer: " + e.getMessage());
+    }
+    JsonNode anchor = a.path("anchor");
+    if (!anchor.path("anchored").asBoolean(false)) {
+      fail(
+          "the answer is not anchored: "
+              + anchor.path("note").asText("it names no anchor (was it asked with proofs=true?)"));
+    } else if (cp != null) {
+      byte[] root = decode(anchor.path("root").asText(""));
+      if (anchor.path("treeSize").asLong(-1) != cp.size()
+          || !MessageDigest.isEqual(root, cp.rootHash())) {
+        fail(
+            "anchor is of tree size "
+                + anchor.path("treeSize")
+                + " root "
+                + anchor.path("root").asText()
+                + ", not of the answer's checkpoint (size "
+                + cp.size()
+                + " root "
+                + Base64.getEncoder().encodeToString(cp.rootHash())
+                + ")");
+      } else {
+        ok(
+            "anchor names the answer's checkpoint: "
+                + anchor.path("backend").asText()
+                + " tx "
+                + anchor.path("txId").asText()
+                + (anchor.hasNonNull("blockNumber")
+                    ? " block " + anchor.path("blockNumber").asText()
+                    : "")
+                + " at "
+                + anchor.path("anchoredAt").asText()
+                + " (check it on the ledger: getAnchor(origin, "
+                + cp.size()
+                + "))");
+        if (!anchor.path("independent").asBoolean(false)) {
+          out.println("note  " + anchor.path("note").asText());
+        }
+      }
+    }
+    java.util.Map<Long, JsonNode> documents = new java.util.HashMap<>();
+    int proven = 0;
+    for (JsonNode rec : a.path("records")) {
+      long id = rec.path("id").asLong(-1);
+      JsonNode proof = rec.path("proof");
+      if (proof.isMissingNode()) {
+        fail("record " + id + " carries no proof (ask with proofs=true)");
+        continue;
+      }
+      byte[] canonical = Canonicalizer.rfc8785().canonicalize(rec.path("record"));
+      byte[] stated = decode(rec.path("canonical").asText(""));
+      if (!MessageDigest.isEqual(stated, canonical)) {
+        fail("record " + id + ": canonical bytes are not the RFC 8785 form of its record");
+        continue;
+      }
+      byte[] leafHash = Hashes.leafHash(canonical);
+      if (!MessageDigest.isEqual(leafHash, decode(proof.path("leafHash").asText("")))) {
+        fail(
+            "record "
+                + id
+                + " hashes to "
+                + HexFormat.of().formatHex(leafHash)
+                + ", not to its proof's leaf");
+        continue;
+      }
+      if (proof.path("recordId").asLong(-2) != id) {
+        fail("record " + id + " carries the proof of record " + proof.path("recordId"));
+        continue;
+      }
+      if (cp == null) {
+        continue;
+      }
+      if (proof.path("treeSize").asLong(-1) != cp.size()) {
+        fail(
+            "record "
+                + id
+                + ": proof is for tree size "
+                + proof.path("treeSize")
+                + ", not the answer's checkpoint (size "
+                + cp.size()
+                + ")");
+        continue;
+      }
+      try {
+        ProofVerifier.verifyInclusion(
+            proof.path("leafIndex").asLong(-1),
+            cp.size(),
+            leafHash,
+            hashes(proof.path("hashes")),
+            cp.rootHash());
+        documents.put(id, rec.path("record"));
+        proven++;
+      } catch (ProofVerificationException e) {
+        fail("record " + id + ": inclusion proof: " + e.getMessage());
+      }
+    }
+    ok(proven + " records are included in the answer's checkpoint (inclusion proofs)");
+    java.util.Set<Long> cited = new java.util.TreeSet<>();
+    citations(a, null, cited);
+    cited.removeAll(documents.keySet());
+    if (cited.isEmpty()) {
+      ok("every record the answer cites is among them");
+    } else {
+      fail("the answer cites records " + cited + " that it does not carry with a proof");
+    }
+    int stated = 0;
+    for (JsonNode n : a.path("nodes")) {
+      for (JsonNode id : n.path("records")) {
+        JsonNode d = documents.get(id.asLong());
+        if (d != null && !mentions(d, n.path("id").asText())) {
+          fail("node " + n.path("id").asText() + " is not named by its record " + id.asLong());
+        } else {
+          stated++;
+        }
+      }
+    }
+    for (JsonNode e : a.path("edges")) {
+      for (JsonNode id : e.path("records")) {
+        JsonNode d = documents.get(id.asLong());
+        if (d != null && !states(d, e)) {
+          fail(
+              "edge "
+                  + e.path("from").asText()
+                  + " -"
+                  + e.path("rel").asText()
+                  + "-> "
+                  + e.path("to").asText()
+                  + " is not stated by its record "
+                  + id.asLong());
+        } else {
+          stated++;
+        }
+      }
+    }
+    ok(stated + " node and edge citations are stated by the records they cite");
+    return allOk;
+  }
+
+  // Every id in a "records" / "…Records" array of numbers, anywhere in the answer.
+  private static void citations(JsonNode n, String field, java.util.Set<Long> out) {
+    if (n.isArray()) {
+      boolean ids =
+          field != null
+              && (field.equals("records") || field.endsWith("Records"))
+              && n.size() > 0
+              && n.get(0).isIntegralNumber();
+      for (JsonNode x : n) {
+        if (ids && x.isIntegralNumber()) {
+          out.add(x.asLong());
+        } else {
+          citations(x, null, out);
+        }
+      }
+    } else if (n.isObject()) {
+      // A cited record's own document may list ids (a journaled cross-check): not citations.
+      n.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("record")) {
+                  citations(e.getValue(), e.getKey(), out);
+                }
+              });
+    }
+  }
+
+  private static boolean mentions(JsonNode document, String node) {
+    for (JsonNode s : document.path("subjects")) {
+      if (s.asText().equals(node)) {
+        return true;
+      }
+    }
+    for (JsonNode l : document.path("payload").path("links")) {
+      if (l.path("from").asText().equals(node) || l.path("to").asText().equals(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean states(JsonNode document, JsonNode edge) {
+    for (JsonNode l : document.path("payload").path("links")) {
+      if (l.path("from").asText().equals(edge.path("from").asText())
+          && l.path("rel").asText().equals(edge.path("rel").asText())
+          && l.path("to").asText().equals(edge.path("to").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] decode(String b64) {
+    try {
+      return Base64.getDecoder().decode(b64);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  /**
    * @param consistency the answer of {@code GET /api/v1/proofs/consistency}
    */
   public boolean verifyConsistency(

@@ -1,6 +1,7 @@
 package io.lineageledger.ledger.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lineageledger.ledger.merkle.Hashes;
@@ -15,6 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +93,56 @@ class SequencerIT {
         assertThat(rs.getLong(1)).isEqualTo(leaves.size());
         assertThat(rs.getLong(2)).isZero();
         assertThat(rs.getLong(3)).isEqualTo(leaves.size() - 1);
+      }
+    }
+  }
+
+  @Test
+  void sequenceOnce_appendWithSmallerIdStillRunning_waitsForItAndSkipsNothing() throws Exception {
+    try (Database db = Database.open(SharedPostgres.freshDatabase().settings(dataDir));
+        Sequencer sequencer =
+            new Sequencer(db.dataSource(), new TileStore(8), Clock.systemUTC(), 100);
+        Connection slow = db.dataSource().getConnection()) {
+      Record first = record(1);
+      Record second = record(2);
+      // The slow append draws the smaller id and stays open; a later one commits a larger id.
+      slow.setAutoCommit(false);
+      Journal.markAppending(slow);
+      long slowId =
+          RecordCopy.insert(
+              slow,
+              List.of(
+                  new RecordCopy.Row(
+                      first.source(),
+                      first.sourceRef(),
+                      first.kind(),
+                      first.canonicalBytes(),
+                      Hashes.leafHash(first.canonicalBytes()),
+                      null)),
+              Instant.now())[0];
+      long fastId = new Journal(db.dataSource(), Clock.systemUTC()).append(second).id();
+      assertThat(fastId).isGreaterThan(slowId);
+
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Optional<TreeHead>> round = pool.submit(sequencer::sequenceOnce);
+        // Sequencing id 2 now would leave id 1 behind for good: the round must wait.
+        assertThatThrownBy(() -> round.get(300, TimeUnit.MILLISECONDS))
+            .isInstanceOf(TimeoutException.class);
+        slow.commit();
+        assertThat(round.get(10, TimeUnit.SECONDS).orElseThrow().size()).isEqualTo(2);
+      } finally {
+        pool.shutdownNow();
+      }
+      try (Connection c = db.dataSource().getConnection();
+          PreparedStatement ps =
+              c.prepareStatement("SELECT seq FROM journal_leaves ORDER BY leaf_index");
+          ResultSet rs = ps.executeQuery()) {
+        List<Long> order = new ArrayList<>();
+        while (rs.next()) {
+          order.add(rs.getLong(1));
+        }
+        assertThat(order).containsExactly(slowId, fastId);
       }
     }
   }
