@@ -825,9 +825,19 @@ int bench_emit(struct ln_bench_args *a)
 
 /* Does nothing. The benchmark attaches it next to on_sys_exit: its ns/run is what the kernel's
  * run time accounting reports for an empty program (its own clock reads), the floor under every
- * other ns/run figure. Never attached by the service. */
+ * other ns/run figure. Attached alone, it is the overhead floor: what any program on the
+ * sys_exit tracepoint costs every syscall of every process (the tracepoint puts every task on the
+ * syscall slow path), before the program does anything. Never attached by the service. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bench_empty, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+
+/* The same floor through a plain raw tracepoint (no BTF context): the benchmark compares the two
+ * to confirm that the attach type does not change the floor. Never attached by the service. */
+SEC("raw_tp/sys_exit")
+int bench_empty_raw(void *ctx)
 {
 	return 0;
 }
