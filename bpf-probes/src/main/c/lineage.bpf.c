@@ -447,18 +447,19 @@ int BPF_PROG(on_exit, struct task_struct *p)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /* The file behind fd in the current process, or NULL. The task is the trusted current task, so
- * the walk is plain loads (the verifier guards them) rather than a helper call per member; only
- * the fd array slot, a pointer to a pointer, needs one read. */
+ * the walk is plain loads (the verifier guards them) rather than a helper call per member. The fd
+ * array is a pointer to pointers, which the verifier hands over as a plain number: its slot is
+ * cast (bpf_rdonly_cast, no code) to a struct whose first member is a struct file pointer
+ * (struct kiocb's ki_filp), so that the slot too is one guarded load instead of a
+ * bpf_probe_read_kernel call. */
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
 	struct fdtable *fdt = task->files->fdt;
 	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	struct file **arr = fdt->fd;
-	struct file *f = NULL;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]) || !f)
-		return NULL;
-	return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	__u64 slot = (__u64)fdt->fd + (__u64)fd * sizeof(struct file *);
+	struct kiocb *k = bpf_rdonly_cast((void *)slot, bpf_core_type_id_kernel(struct kiocb));
+	return k->ki_filp;
 }
 
 /* Whether the file lies under a configured prefix directory: its dentry's ancestors (crossing
