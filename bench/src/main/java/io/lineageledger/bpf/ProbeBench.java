@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -237,18 +238,9 @@ public final class ProbeBench {
       for (Workload w : workloads) {
         round.put(w.name, new EnumMap<>(Mode.class));
       }
+      List<String> foreign = new ArrayList<>();
       for (Config c : order) {
-        if (c == Config.NONE) {
-          List<String> foreign = foreignLinks();
-          if (!foreign.isEmpty()) {
-            contaminated++;
-            System.out.printf(
-                Locale.ROOT,
-                "  round %d: BPF links not ours were attached during the reference: %s%n",
-                r,
-                foreign);
-          }
-        }
+        foreign.addAll(foreignLinks()); // before ours attach: every link there is another's
         ProbeSession s = attach(c);
         try {
           for (Workload w : workloads) {
@@ -272,17 +264,32 @@ public final class ProbeBench {
           }
         }
       }
+      foreign.addAll(foreignLinks());
+      if (!foreign.isEmpty()) {
+        // another tool's syscall tracepoint slows the reference too: the round measures nothing
+        contaminated++;
+        System.out.printf(
+            Locale.ROOT,
+            "  round %d left out: BPF links not ours were attached: %s%n",
+            r,
+            new TreeSet<>(foreign));
+        continue;
+      }
       for (Workload w : workloads) {
         results.get(w.name).add(round.get(w.name));
       }
     }
+    if (results.get(workloads.get(0).name).isEmpty()) {
+      throw new IllegalStateException(
+          "every round ran while another tool's BPF links were attached: no clean round");
+    }
     System.out.printf(
         Locale.ROOT,
-        "overhead: %d rounds, workload pinned to %s; load average now %s; rounds with foreign BPF links: %d%n",
+        "overhead: %d rounds (%d left out: BPF links not ours were attached), workload pinned to %s; load average now %s%n",
         rounds,
+        contaminated,
         cpu < 0 ? "no CPU" : "CPU " + cpu,
-        Files.readString(Path.of("/proc/loadavg")).trim(),
-        contaminated);
+        Files.readString(Path.of("/proc/loadavg")).trim());
     for (Workload w : workloads) {
       report(w.name, results.get(w.name));
     }
