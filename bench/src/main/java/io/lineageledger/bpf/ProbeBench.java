@@ -341,8 +341,9 @@ public final class ProbeBench {
   /**
    * What the programs themselves cost, insensitive to the machine's load: the kernel's run time
    * accounting per program (ns per run) while the workload runs untracked, then tracked. Runs of
-   * other processes on the machine are in the counts too (as untracked runs). bench_empty, an empty
-   * program on sys_enter, shows what the accounting reports for doing nothing.
+   * other processes on the machine are in the counts too (as untracked runs). bench_empty and
+   * bench_empty_raw, empty programs on tp_btf/sys_exit and raw_tp/sys_exit next to on_sys_exit,
+   * show what the accounting reports for doing nothing (its own clock reads).
    */
   private static void costs(String name, Path workload, List<String> args) throws Exception {
     ProbeSession s = ProbeSession.open(ProbeOptions.defaults());
