@@ -458,6 +458,14 @@ static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
 	__u64 slot = (__u64)fdt->fd + (__u64)fd * sizeof(struct file *);
+	/* The cast is only right while ki_filp is kiocb's first member; the offset is a CO-RE
+	 * constant fixed at load, so on a kernel where it moved the verifier keeps only the helper
+	 * path below, never a read of the neighbouring slot. */
+	if (bpf_core_field_offset(struct kiocb, ki_filp) != 0) {
+		struct file *f = NULL;
+		bpf_probe_read_kernel(&f, sizeof(f), (void *)slot);
+		return bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	}
 	struct kiocb *k = bpf_rdonly_cast((void *)slot, bpf_core_type_id_kernel(struct kiocb));
 	return k->ki_filp;
 }
