@@ -251,6 +251,11 @@ enum ConfigKey {
       "100",
       "most deliveries one inbox processor claims and processes per transaction, 1..10000",
       false),
+  MLFLOW_INBOX_PROCESS_QUIET_MILLIS(
+      "mlflow.inboxProcessQuietMillis",
+      "50",
+      "how long no webhook must have been accepted before inbox processing runs flat out (intake first); meanwhile one round per processor runs every mlflow.inboxPollMillis, or flat out once half of mlflow.inboxMaxBacklog waits; 0..60000 ms",
+      false),
   MLFLOW_RETRY_AFTER_SECONDS(
       "mlflow.retryAfterSeconds",
       "1",

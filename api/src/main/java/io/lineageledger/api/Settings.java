@@ -419,6 +419,7 @@ record Settings(
             range(v, ConfigKey.MLFLOW_INBOX_MAX_BACKLOG, 1, 100_000_000),
             processors,
             (int) range(v, ConfigKey.MLFLOW_INBOX_PROCESS_BATCH, 1, 10_000),
+            Duration.ofMillis(range(v, ConfigKey.MLFLOW_INBOX_PROCESS_QUIET_MILLIS, 0, 60_000)),
             Duration.ofSeconds(range(v, ConfigKey.MLFLOW_RETRY_AFTER_SECONDS, 1, 3600))));
   }
 

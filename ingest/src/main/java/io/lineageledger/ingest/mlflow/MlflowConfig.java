@@ -63,6 +63,8 @@ public record MlflowConfig(
    * @param processors inbox processors running at once (each holds one batch and up to three
    *     database connections), so processing cannot take every core or connection from intake
    * @param processBatch most deliveries one processor claims per transaction
+   * @param processQuiet how long no delivery must have been accepted before processing runs flat
+   *     out (intake first; see {@code MlflowIngest.processNow})
    * @param retryAfter the {@code Retry-After} a refused delivery is given
    */
   public record InboxSettings(
@@ -73,6 +75,7 @@ public record MlflowConfig(
       long maxBacklog,
       int processors,
       int processBatch,
+      Duration processQuiet,
       Duration retryAfter) {
     public InboxSettings {
       positive("writeBatchMax", writeBatchMax);
@@ -83,6 +86,11 @@ public record MlflowConfig(
       positive("processBatch", processBatch);
       Objects.requireNonNull(writeLinger, "writeLinger");
       Objects.requireNonNull(retryAfter, "retryAfter");
+      Objects.requireNonNull(processQuiet, "processQuiet");
+      if (processQuiet.isNegative()) {
+        throw new IllegalArgumentException(
+            "processQuiet " + processQuiet + " is not allowed: expected >= 0");
+      }
       if (writeLinger.isNegative()) {
         throw new IllegalArgumentException(
             "writeLinger " + writeLinger + " is not allowed: expected >= 0");
@@ -96,7 +104,15 @@ public record MlflowConfig(
     /** The defaults documented in the configuration table. */
     public static InboxSettings defaults() {
       return new InboxSettings(
-          500, Duration.ofMillis(1), 4, 10_000, 200_000, 2, 100, Duration.ofSeconds(1));
+          500,
+          Duration.ofMillis(1),
+          4,
+          10_000,
+          200_000,
+          2,
+          100,
+          Duration.ofMillis(50),
+          Duration.ofSeconds(1));
     }
 
     private static void positive(String name, long value) {

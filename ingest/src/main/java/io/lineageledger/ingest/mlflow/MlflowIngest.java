@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +55,10 @@ public final class MlflowIngest {
   // estimate (other instances sharing the database are seen at the next count) that costs no query
   // per webhook.
   private final AtomicLong backlogEstimate = new AtomicLong();
+  // System.nanoTime of the last accepted delivery; a day ago at start, so processing runs at once.
+  private final AtomicLong lastAcceptNanos =
+      new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
+  private final AtomicBoolean quietTimerArmed = new AtomicBoolean();
   private final InboxWriter writer;
   private WorkerExecutor workers;
   private long pollTimer = -1;
@@ -130,8 +135,11 @@ public final class MlflowIngest {
             a -> {
               if (!a.duplicate()) {
                 backlogEstimate.incrementAndGet();
-                if (processNow(writer.busy(), backlogEstimate.get(), config.inbox().maxBacklog())) {
+                lastAcceptNanos.set(System.nanoTime());
+                if (processNow()) {
                   kick();
+                } else {
+                  processWhenQuiet();
                 }
               }
             });
@@ -192,22 +200,55 @@ public final class MlflowIngest {
   }
 
   /**
-   * Whether processing should run now rather than at the next poll tick: intake comes first. While
-   * deliveries are being written, acknowledging them is what MLflow waits on (its webhook calls
-   * time out), and processing competes with intake for the same CPU and connections; so processing
-   * runs in intake's idle moments, at least one round per processor every poll interval, and always
-   * once half of {@code mlflow.inboxMaxBacklog} is waiting, so a sustained overload ends in 429s at
-   * the bound rather than in an inbox that never drains.
+   * Whether processing should run flat out now rather than one round per processor at the next poll
+   * tick: intake comes first. While webhooks keep arriving, acknowledging them is what MLflow waits
+   * on (its webhook calls time out), and processing competes with intake for the same CPU and
+   * connections; so processing runs flat out only once no delivery has been accepted for {@code
+   * quiet}, or once half of {@code mlflow.inboxMaxBacklog} is waiting, so that a sustained overload
+   * ends in 429s at the bound rather than in an inbox that never drains.
+   *
+   * @param sinceLastAccept time since the last delivery was accepted
    */
-  static boolean processNow(int intakeBusy, long backlog, long maxBacklog) {
-    return intakeBusy == 0 || backlog >= maxBacklog / 2;
+  static boolean processNow(
+      Duration sinceLastAccept, Duration quiet, long backlog, long maxBacklog) {
+    return sinceLastAccept.compareTo(quiet) >= 0 || backlog >= maxBacklog / 2;
+  }
+
+  private boolean processNow() {
+    return processNow(
+        Duration.ofNanos(System.nanoTime() - lastAcceptNanos.get()),
+        config.inbox().processQuiet(),
+        backlogEstimate.get(),
+        config.inbox().maxBacklog());
+  }
+
+  /**
+   * Starts processing once intake has been quiet for {@code processQuiet}: the timer re-arms for
+   * what is left of the quiet period while deliveries keep coming, so a burst costs one timer.
+   */
+  private void processWhenQuiet() {
+    if (!quietTimerArmed.compareAndSet(false, true)) {
+      return;
+    }
+    long left =
+        config.inbox().processQuiet().toNanos() - (System.nanoTime() - lastAcceptNanos.get());
+    vertx.setTimer(
+        Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1),
+        t -> {
+          quietTimerArmed.set(false);
+          if (processNow()) {
+            kick();
+          } else {
+            processWhenQuiet();
+          }
+        });
   }
 
   /**
    * Starts one more inbox processor unless {@code mlflow.inboxProcessors} are running: they run on
    * their own bounded worker pool, so processing never holds more than that many threads (and their
    * connections) however fast webhooks arrive. A processor that found work goes again at once when
-   * {@link #processNow} says so, else at the next poll tick.
+   * {@link #processNow} says so, else once intake has been quiet (or at the next poll tick).
    */
   private void kick() {
     if (workers == null || stopped.get()) {
@@ -229,10 +270,13 @@ public final class MlflowIngest {
                 log.warn("MLflow inbox processing failed: {}", r.cause().toString());
                 return; // the next poll tries again
               }
-              long backlog = backlogEstimate.addAndGet(-r.result().finished());
-              if (r.result().claimed() > 0
-                  && processNow(writer.busy(), backlog, config.inbox().maxBacklog())) {
-                kick();
+              backlogEstimate.addAndGet(-r.result().finished());
+              if (r.result().claimed() > 0) {
+                if (processNow()) {
+                  kick();
+                } else {
+                  processWhenQuiet();
+                }
               }
             });
   }
