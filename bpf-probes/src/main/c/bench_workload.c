@@ -2,6 +2,8 @@
  * line: "<ops> <total_ns> <p50_ns> <p99_ns>" with per-operation latencies.
  *   bench_workload files DIR N   N x open/read/close of 64 small files created in DIR
  *   bench_workload tcp N         N x 64-byte request / 64-byte response over loopback TCP
+ *   bench_workload null N        N x getppid(2), the cheapest syscall, timed in batches of 100
+ *                                (latencies are per syscall): what a hook adds to one syscall
  *   bench_workload fork SECS RATE  fork+exit for SECS seconds, paced at RATE per second (0 = as
  *                                fast as possible); stops early when behind the pace is all it can do
  */
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +64,28 @@ static int files(const char *dir, long n)
 		lat[i] = now_ns() - s;
 	}
 	report(lat, n, now_ns() - t0);
+	return 0;
+}
+
+#define NULL_BATCH 100
+
+static int null_calls(long n)
+{
+	long batches = n / NULL_BATCH;
+	if (batches < 1)
+		return 1;
+	long long *lat = malloc(sizeof(long long) * (size_t)batches);
+	long long t0 = now_ns();
+	for (long i = 0; i < batches; i++) {
+		long long s = now_ns();
+		for (int j = 0; j < NULL_BATCH; j++)
+			syscall(SYS_getppid); /* not the glibc wrapper: every call enters the kernel */
+		lat[i] = (now_ns() - s) / NULL_BATCH;
+	}
+	long long total = now_ns() - t0;
+	qsort(lat, (size_t)batches, sizeof(*lat), cmp);
+	printf("%ld %lld %lld %lld\n", batches * NULL_BATCH, total, lat[batches / 2],
+	       lat[(batches * 99) / 100]);
 	return 0;
 }
 
@@ -158,8 +183,10 @@ int main(int argc, char **argv)
 		return files(argv[2], atol(argv[3]));
 	if (argc >= 3 && strcmp(argv[1], "tcp") == 0)
 		return tcp(atol(argv[2]));
+	if (argc >= 3 && strcmp(argv[1], "null") == 0)
+		return null_calls(atol(argv[2]));
 	if (argc >= 4 && strcmp(argv[1], "fork") == 0)
 		return forks(atol(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: bench_workload files DIR N | tcp N | fork N RATE\n");
+	fprintf(stderr, "usage: bench_workload files DIR N | tcp N | null N | fork N RATE\n");
 	return 2;
 }

@@ -110,6 +110,43 @@ final class ProbeSession implements AutoCloseable {
   }
 
   /**
+   * Loads the object but attaches only the named benchmark programs (bench_*), none of the
+   * service's: the overhead benchmark's floor, a hook with nothing but an empty program on it.
+   * Benchmark use only.
+   *
+   * @throws ProbesUnavailableException when this machine or build cannot run the probes
+   */
+  static ProbeSession openBenchOnly(List<String> programs) {
+    String why = preflight();
+    if (why != null) {
+      throw new ProbesUnavailableException(why);
+    }
+    for (String p : programs) {
+      if (!p.startsWith("bench_")) {
+        throw new IllegalArgumentException("only bench_* programs attach alone, not " + p);
+      }
+    }
+    Path object = NativeBridge.extract();
+    long h;
+    try {
+      h = NativeBridge.open(object.toString());
+    } catch (IllegalStateException e) {
+      throw new ProbesUnavailableException(e.getMessage(), e);
+    }
+    ProbeSession s = new ProbeSession(h);
+    try {
+      NativeBridge.load(h, ProbeOptions.defaults().ringBufferBytes());
+      for (String p : programs) {
+        s.attachProgram(p);
+      }
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /**
    * The prefix directories as the kernel identifies them (dev/ino now, at attach).
    *
    * @throws ProbesUnavailableException when a prefix is not an existing directory: filtering on it
@@ -226,11 +263,16 @@ final class ProbeSession implements AutoCloseable {
   }
 
   /**
-   * Attaches bench_empty, an empty sys_enter program: its ns/run is the floor the run time
+   * Attaches bench_empty, an empty sys_exit program: its ns/run is the floor the run time
    * accounting itself reports. Benchmark use only.
    */
   void attachEmptyProgram() {
-    NativeBridge.attachProgram(handle, "bench_empty");
+    attachProgram("bench_empty");
+  }
+
+  /** Attaches one benchmark program (bench_*) that {@link #open} leaves out. */
+  void attachProgram(String program) {
+    NativeBridge.attachProgram(handle, program);
   }
 
   /** Per program (by name): runs and run time so far; zeros unless stats are enabled. */

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -88,6 +89,70 @@ class FlowEvidenceTest {
       assertThat(f.remotePort()).isEqualTo(serverPort);
     }
     assertThat(flows.stream().flatMap(f -> f.states().stream())).contains("ESTABLISHED");
+  }
+
+  /**
+   * read/write on a socket and on regular files, interleaved, of the same sizes: the socket's go to
+   * the flow only (sys_exit resolves the fd and skips what is no regular file), the files' to the
+   * files only.
+   */
+  @Test
+  void trackedClient_fileToSocketAndSocketToFile_bothCountedExactly() throws Exception {
+    String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.write(dir.resolve("data.bin"), new byte[1000]);
+    EvidenceWindow w;
+    int serverPort;
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        RuntimeEvidence rt =
+            RuntimeEvidence.start(ProbeOptions.defaults(), Clock.systemUTC(), x -> {}, false)) {
+      serverPort = server.getLocalPort();
+      // the reply is as long as the request: file and socket calls move the same byte counts
+      CompletableFuture<Integer> accepted = serveOnce(server, 1000, 1000);
+      int code =
+          Workloads.sh(
+              dir,
+              Map.of("MLFLOW_RUN_ID", runId),
+              "exec bash -c 'exec 3<>/dev/tcp/127.0.0.1/"
+                  + serverPort
+                  + "; head -c 1000 data.bin >&3; head -c 1000 <&3 > reply.bin'");
+      assertThat(code).isZero();
+      accepted.get();
+      rt.drainEvents();
+      w = rt.cut();
+    }
+    // by inode: head writes reply.bin through a descriptor bash opened, so its entry has no path
+    long dataIno = ((Number) Files.getAttribute(dir.resolve("data.bin"), "unix:ino")).longValue();
+    long replyIno = ((Number) Files.getAttribute(dir.resolve("reply.bin"), "unix:ino")).longValue();
+    List<ProcessEvidence> run =
+        w.processes().stream().filter(p -> runId.equals(p.runId())).toList();
+    long sent =
+        run.stream()
+            .flatMap(p -> p.flows().stream())
+            .filter(f -> f.remotePort() == serverPort)
+            .mapToLong(FlowEvidence::bytesSent)
+            .sum();
+    long received =
+        run.stream()
+            .flatMap(p -> p.flows().stream())
+            .filter(f -> f.remotePort() == serverPort)
+            .mapToLong(FlowEvidence::bytesReceived)
+            .sum();
+    assertThat(sent).isEqualTo(1000);
+    assertThat(received).isEqualTo(1000);
+    long dataRead =
+        run.stream()
+            .flatMap(p -> p.files().stream())
+            .filter(f -> f.ino() == dataIno)
+            .mapToLong(FileEvidence::bytesRead)
+            .sum();
+    long replyWritten =
+        run.stream()
+            .flatMap(p -> p.files().stream())
+            .filter(f -> f.ino() == replyIno)
+            .mapToLong(FileEvidence::bytesWritten)
+            .sum();
+    assertThat(dataRead).isEqualTo(1000);
+    assertThat(replyWritten).isEqualTo(1000);
   }
 
   @Test

@@ -119,8 +119,16 @@ public final class WebhookBench {
       String url = base + "/api/v1/ingest/mlflow/bench/webhook";
       System.out.println("service: " + base + " (own JVM, embedded PostgreSQL, fsync on)");
       run(vertx, url, connections, warmup, false);
+      String loadBefore = loadAverage();
       Result svc = run(vertx, url, connections, seconds, true);
+      String loadAfter = loadAverage();
       print("webhooks", svc);
+      // Intake first: what was acknowledged but not yet processed when the load stopped, and how
+      // long processing then took to catch up, so the figure above cannot hide a growing backlog.
+      Drain drain = drain(base);
+      System.out.printf(
+          "backlog when the load stopped: %d deliveries; none pending %.1f s later%n",
+          drain.pendingAtLoadEnd(), drain.seconds());
 
       double ratio = svc.perSecond() / ref.perSecond();
       System.out.printf(
@@ -135,6 +143,9 @@ public final class WebhookBench {
       report.set("reference", MAPPER.valueToTree(ref));
       report.set("webhooks", MAPPER.valueToTree(svc));
       report.put("ratio", ratio);
+      report.set("drain", MAPPER.valueToTree(drain));
+      report.put("loadAverageBefore", loadBefore);
+      report.put("loadAverageAfter", loadAfter);
       report.put("cores", Runtime.getRuntime().availableProcessors());
       report.put("at", Instant.now().toString());
       Path out = Path.of("bench", "target", "webhook-bench-report.json");
@@ -148,6 +159,45 @@ public final class WebhookBench {
       }
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Pending deliveries when the load stopped and the time until none were pending. */
+  record Drain(long pendingAtLoadEnd, double seconds) {}
+
+  private static Drain drain(String base) throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest health =
+        java.net.http.HttpRequest.newBuilder(URI.create(base + "/health")).build();
+    long started = System.nanoTime();
+    long deadline = started + TimeUnit.MINUTES.toNanos(10);
+    long first = -1;
+    while (true) {
+      String body = http.send(health, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      long pending =
+          MAPPER.readTree(body).path("checks").path("mlflow").path("pendingDeliveries").asLong(-1);
+      if (pending < 0) {
+        throw new IllegalStateException(
+            "/health shows no checks.mlflow.pendingDeliveries: " + body);
+      }
+      if (first < 0) {
+        first = pending;
+      }
+      if (pending == 0) {
+        return new Drain(first, (System.nanoTime() - started) / 1e9);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            pending
+                + " deliveries still pending 10 minutes after the load stopped ("
+                + first
+                + " then)");
+      }
+      Thread.sleep(100); // polling a remote service's state; there is nothing local to await
+    }
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).trim();
   }
 
   private static void print(String what, Result r) {

@@ -158,19 +158,27 @@ public final class JournalBench {
       c.put("loadAverageAfter", loadAverage());
 
       List<List<Record>> prebuilt = prebuild(workload, from, to, o.batch());
+      // The pre-built records (a few hundred MB) are bench scaffolding: left in the young
+      // generation, G1 copied them between survivor spaces and into the old generation in pauses
+      // of up to 430 ms inside the timed window (-Xlog:gc), stalling the writers. Settle them
+      // first.
+      System.gc();
       checkpoint(owner);
       say("[2/4] round %d/%d: journal end to end, %,d records ...", r, o.rounds(), o.records());
       wal = walLsn(owner);
       long heads = count(owner, "journal_tree_heads");
       long bytesBefore = journalBytes(owner);
       long first = from;
+      long gcBefore = gcMillis();
       LoadDriver.Result e2e =
           driver.run(
               from,
               to,
               (at, n) -> prebuilt.get((int) ((at - first) / o.batch())),
               Duration.ofMinutes(20));
+      long gcDuring = gcMillis() - gcBefore;
       ObjectNode e = loadJson(e2eRounds.addObject(), e2e);
+      e.put("gcMillisDuring", gcDuring);
       e.put("walBytes", walLsn(owner) - wal);
       e.put("journalBytes", journalBytes(owner) - bytesBefore);
       e.put("sequencingRounds", count(owner, "journal_tree_heads") - heads);
@@ -190,6 +198,16 @@ public final class JournalBench {
         "appendAllCallLatencyAllRounds",
         Stats.latencyMs(calls.stream().flatMapToLong(Arrays::stream).toArray()));
     return from;
+  }
+
+  /** Time the JVM spent collecting so far (all collectors; G1 counts its pauses). */
+  private static long gcMillis() {
+    long total = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   private static List<List<Record>> prebuild(Workload workload, long from, long to, int batch) {

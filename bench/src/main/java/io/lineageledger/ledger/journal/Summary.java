@@ -53,7 +53,7 @@ final class Summary {
       line(
           b,
           "   round %d: COPY %,d rows/s (%.2f s) | journal %,d records/s: appends done %.2f s,"
-              + " sequenced %.2f s, checkpoint %.2f s | ratio %.3f | appendAll %s",
+              + " sequenced %.2f s, checkpoint %.2f s | ratio %.3f | GC %d ms | appendAll %s",
           i + 1,
           cr.path("rowsPerSecond").asLong(),
           cr.path("seconds").asDouble(),
@@ -62,6 +62,7 @@ final class Summary {
           er.path("sequencedSeconds").asDouble(),
           er.path("checkpointSeconds").asDouble(),
           er.path("ratioToCopyOfThisRound").asDouble(),
+          er.path("gcMillisDuring").asLong(),
           Stats.describe((ObjectNode) er.path("appendAllCallLatency")));
     }
     line(

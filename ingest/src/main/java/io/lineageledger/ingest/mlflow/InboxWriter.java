@@ -63,6 +63,11 @@ final class InboxWriter {
     return queue.size();
   }
 
+  /** Deliveries queued or in a transaction: zero when intake is idle. */
+  synchronized int busy() {
+    return queue.size() + inFlight;
+  }
+
   /**
    * Starts writes while writers are free and something is queued; with {@code lingerOver} false a
    * partial batch is held back for the linger first.

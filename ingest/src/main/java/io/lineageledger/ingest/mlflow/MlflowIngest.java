@@ -130,7 +130,9 @@ public final class MlflowIngest {
             a -> {
               if (!a.duplicate()) {
                 backlogEstimate.incrementAndGet();
-                kick();
+                if (processNow(writer.busy(), backlogEstimate.get(), config.inbox().maxBacklog())) {
+                  kick();
+                }
               }
             });
   }
@@ -190,9 +192,22 @@ public final class MlflowIngest {
   }
 
   /**
+   * Whether processing should run now rather than at the next poll tick: intake comes first. While
+   * deliveries are being written, acknowledging them is what MLflow waits on (its webhook calls
+   * time out), and processing competes with intake for the same CPU and connections; so processing
+   * runs in intake's idle moments, at least one round per processor every poll interval, and always
+   * once half of {@code mlflow.inboxMaxBacklog} is waiting, so a sustained overload ends in 429s at
+   * the bound rather than in an inbox that never drains.
+   */
+  static boolean processNow(int intakeBusy, long backlog, long maxBacklog) {
+    return intakeBusy == 0 || backlog >= maxBacklog / 2;
+  }
+
+  /**
    * Starts one more inbox processor unless {@code mlflow.inboxProcessors} are running: they run on
    * their own bounded worker pool, so processing never holds more than that many threads (and their
-   * connections) however fast webhooks arrive. A processor that found work goes again at once.
+   * connections) however fast webhooks arrive. A processor that found work goes again at once when
+   * {@link #processNow} says so, else at the next poll tick.
    */
   private void kick() {
     if (workers == null || stopped.get()) {
@@ -214,8 +229,9 @@ public final class MlflowIngest {
                 log.warn("MLflow inbox processing failed: {}", r.cause().toString());
                 return; // the next poll tries again
               }
-              backlogEstimate.addAndGet(-r.result().finished());
-              if (r.result().claimed() > 0) {
+              long backlog = backlogEstimate.addAndGet(-r.result().finished());
+              if (r.result().claimed() > 0
+                  && processNow(writer.busy(), backlog, config.inbox().maxBacklog())) {
                 kick();
               }
             });

@@ -71,6 +71,7 @@ class InboxWriterTest {
       later.add(w.submit(delivery("d" + i)));
     }
     assertThat(w.queued()).isEqualTo(3);
+    assertThat(w.busy()).as("three queued and one in a transaction").isEqualTo(4);
     // Not acknowledged before the transaction holding it commits.
     assertThat(first.isComplete()).isFalse();
     assertThat(later).noneMatch(Future::isComplete);
@@ -78,6 +79,7 @@ class InboxWriterTest {
     assertThat(await(first).id()).isEqualTo(1);
     for (int i = 0; i < later.size(); i++) {
       assertThat(await(later.get(i)).id()).isEqualTo(i + 2);
+      assertThat(w.busy()).isZero();
     }
     assertThat(transactions).containsExactly(List.of("d1"), List.of("d2", "d3", "d4"));
   }

@@ -68,7 +68,6 @@ final class JcsCanonicalizer implements Canonicalizer {
       throw new CanonicalizationException(
           "top-level value must be an object or an array, found " + json.getNodeType());
     }
-    rejectNonFiniteNumbers(json);
     String text;
     try {
       text = TREE_WRITER.writeValueAsString(json);
@@ -77,8 +76,16 @@ final class JcsCanonicalizer implements Canonicalizer {
           "JSON tree cannot be serialized: " + e.getOriginalMessage(), e);
     }
     // Jackson wrote this text from a tree, so it is well-formed JSON; the strict re-parse that
-    // guards raw input would only cost time (it was a third of the per-record cost).
-    return canonicalizeChecked(text);
+    // guards raw input would only cost time (it was a third of the per-record cost). A
+    // non-finite number is written as a bare NaN/Infinity token (or as digits beyond the double
+    // range), which the library refuses; only then is the tree walked to name the number and its
+    // path, so valid records pay nothing for that check.
+    try {
+      return canonicalizeChecked(text);
+    } catch (CanonicalizationException e) {
+      rejectNonFiniteNumbers(json);
+      throw e;
+    }
   }
 
   private static byte[] canonicalizeText(String text) {
@@ -123,6 +130,11 @@ final class JcsCanonicalizer implements Canonicalizer {
   }
 
   private static byte[] encodeUtf8(String canonical) {
+    // The strict encoder is only needed to refuse lone surrogates, which String.getBytes would
+    // silently turn into '?'; without any surrogate the intrinsic encoding is the same bytes.
+    if (!hasSurrogate(canonical)) {
+      return canonical.getBytes(StandardCharsets.UTF_8);
+    }
     CharsetEncoder encoder =
         StandardCharsets.UTF_8
             .newEncoder()
@@ -155,6 +167,15 @@ final class JcsCanonicalizer implements Canonicalizer {
       }
     }
     throw new IllegalStateException("UTF-8 encoding failed but no lone surrogate was found");
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkStrictJson(String text) {

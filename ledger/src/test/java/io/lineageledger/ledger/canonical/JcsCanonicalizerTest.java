@@ -352,6 +352,27 @@ class JcsCanonicalizerTest {
   }
 
   @Test
+  void canonicalize_loneSurrogateInTree_rejected() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("s", "ok\udc00");
+    node.put("pair", "\ud83d\ude00");
+
+    assertThatThrownBy(() -> jcs.canonicalize(node))
+        .isInstanceOf(CanonicalizationException.class)
+        .hasMessage("a string holds a lone surrogate (U+DC00), which I-JSON does not allow");
+  }
+
+  @Test
+  void canonicalize_surrogatePairInTree_encodedAsFourUtf8Bytes() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("e", "\ud83d\ude00");
+
+    assertThat(jcs.canonicalize(node))
+        .isEqualTo("{\"e\":\"\ud83d\ude00\"}".getBytes(StandardCharsets.UTF_8))
+        .hasSize(12);
+  }
+
+  @Test
   void canonicalize_nonFiniteTreeNumber_rejectedWithPath() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.putArray("a/b").add(1).add(Double.NaN);
@@ -365,6 +386,12 @@ class JcsCanonicalizerTest {
     assertThatThrownBy(() -> jcs.canonicalize(huge))
         .isInstanceOf(CanonicalizationException.class)
         .hasMessageContaining("at /big is not a finite IEEE-754 double");
+
+    ObjectNode inf = JsonNodeFactory.instance.objectNode();
+    inf.putObject("o").put("x", Double.NEGATIVE_INFINITY);
+    assertThatThrownBy(() -> jcs.canonicalize(inf))
+        .isInstanceOf(CanonicalizationException.class)
+        .hasMessage("number -Infinity at /o/x is not a finite IEEE-754 double");
   }
 
   @Test
