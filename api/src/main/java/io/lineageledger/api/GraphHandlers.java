@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,26 @@ final class GraphHandlers {
 
   private static boolean proofs(RoutingContext rc) {
     return Boolean.parseBoolean(rc.queryParams().get("proofs"));
+  }
+
+  /**
+   * {@code include=records}: every cited record in full (document, canonical and raw bytes) even
+   * without proofs. Otherwise a lineage answer says what each record is (id, leaf index and hash,
+   * source, kind, reference, arrival) and {@code /api/v1/records/{id}} has its bytes; proofs=true
+   * answers are always in full, since verifying needs the bytes.
+   */
+  static boolean fullRecords(RoutingContext rc) {
+    String include = rc.queryParams().get("include");
+    if (include == null || include.isEmpty()) {
+      return false;
+    }
+    for (String part : include.split(",", -1)) {
+      if (!part.equals("records")) {
+        throw new IllegalArgumentException(
+            "include '" + include + "' is not allowed: expected records");
+      }
+    }
+    return true;
   }
 
   /** {@code /api/v1/runs/{runId}/cross-check}: declared versus observed, journaled. */
@@ -152,7 +173,21 @@ final class GraphHandlers {
   private static JsonArray records(List<LineageAnswer.CitedRecord> cited) {
     JsonArray records = new JsonArray();
     for (LineageAnswer.CitedRecord c : cited) {
-      JsonObject r = LogHandlers.recordJson(c.record());
+      JsonObject r;
+      if (c.full().isPresent()) {
+        r = LogHandlers.recordJson(c.full().get());
+      } else {
+        // The fields of a record in full, less its document and bytes.
+        r =
+            new JsonObject()
+                .put("id", c.id())
+                .put("source", c.source())
+                .put("kind", c.kind())
+                .put("sourceRef", c.sourceRef())
+                .put("receivedAt", c.receivedAt().toString())
+                .put("leafHash", Base64.getEncoder().encodeToString(c.leafHash()))
+                .put("leafIndex", c.leafIndex());
+      }
       c.proof().ifPresent(proof -> r.put("proof", LogHandlers.proofJson(proof)));
       records.add(r);
     }
@@ -198,6 +233,7 @@ final class GraphHandlers {
             Integer.parseInt(Optional.ofNullable(p.get("depth")).orElse("10")),
             Optional.ofNullable(p.get("asOf")).map(LineageQuery.AsOf::parse),
             Boolean.parseBoolean(p.get("proofs")),
+            fullRecords(rc),
             Integer.parseInt(
                 Optional.ofNullable(p.get("limit"))
                     .orElse(Integer.toString(LineageQuery.MAX_LIMIT))),
@@ -275,6 +311,7 @@ final class GraphHandlers {
             Integer.parseInt(Optional.ofNullable(p.get("depth")).orElse("3")),
             Optional.ofNullable(p.get("asOf")).map(LineageQuery.AsOf::parse),
             Boolean.parseBoolean(p.get("proofs")),
+            fullRecords(rc),
             Integer.parseInt(
                 Optional.ofNullable(p.get("limit"))
                     .orElse(Integer.toString(LineageQuery.DEFAULT_LIMIT))),
@@ -298,7 +335,7 @@ final class GraphHandlers {
             out.put("crossCheck", modelCrossCheckJson(x));
             if (q.proofs()) {
               Set<Long> have = new HashSet<>();
-              a.records().forEach(c -> have.add(c.record().id()));
+              a.records().forEach(c -> have.add(c.id()));
               Set<Long> more = new TreeSet<>(x.declaredRecords());
               more.addAll(x.observedRecords());
               x.findings().forEach(f -> more.addAll(f.records()));

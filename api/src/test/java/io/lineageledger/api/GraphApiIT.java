@@ -297,6 +297,47 @@ class GraphApiIT {
   }
 
   @Test
+  void datasetImpact_records_leanByDefaultAndInFullWithIncludeRecords() throws Exception {
+    lineage("/api/v1/datasets/d1df/lineage?direction=down&depth=5");
+    JsonObject lean =
+        new JsonObject(service.get("/api/v1/datasets/d1df/impact", client.auditorKey).body());
+    long size = lean.getJsonObject("checkpoint").getLong("size");
+    JsonObject full =
+        new JsonObject(
+            service
+                .get("/api/v1/datasets/d1df/impact?include=records&asOf=" + size, client.auditorKey)
+                .body());
+    assertThat(full.getJsonObject("checkpoint").getLong("size")).isEqualTo(size);
+    JsonArray leanRecords = lean.getJsonArray("records");
+    JsonArray fullRecords = full.getJsonArray("records");
+    assertThat(leanRecords.size()).isGreaterThanOrEqualTo(2).isEqualTo(fullRecords.size());
+    for (int i = 0; i < leanRecords.size(); i++) {
+      JsonObject l = leanRecords.getJsonObject(i);
+      JsonObject f = fullRecords.getJsonObject(i);
+      // The lean entry is the full one less the document and its bytes.
+      assertThat(l.fieldNames())
+          .containsExactlyInAnyOrder(
+              "id", "source", "kind", "sourceRef", "receivedAt", "leafHash", "leafIndex");
+      for (String field : l.fieldNames()) {
+        assertThat(l.getValue(field)).as(field).isEqualTo(f.getValue(field));
+      }
+      assertThat(f.getJsonObject("record")).isNotNull();
+      assertThat(f.getString("canonical")).isNotEmpty();
+      // What a record fetched by id says matches what the lean answer cites.
+      JsonObject byId =
+          new JsonObject(
+              service.get("/api/v1/records/" + l.getLong("id"), client.auditorKey).body());
+      assertThat(byId.getString("leafHash")).isEqualTo(l.getString("leafHash"));
+      assertThat(byId.getString("canonical")).isEqualTo(f.getString("canonical"));
+    }
+    assertThat(
+            service
+                .get("/api/v1/datasets/d1df/impact?include=bytes", client.auditorKey)
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void aliasHistory_setThenMoved_twoIntervals() throws Exception {
     String alias = "mlflow://prod/registered-models/churn%20model/aliases/champion";
     append("al-1", alias, "mlflow://prod/model-versions/churn%20model/7", "carries-alias", alias);

@@ -18,8 +18,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import org.postgresql.PGConnection;
 
 /** SQL of the graph tables. Reads take a tree size and see only rows with a smaller leaf. */
@@ -44,9 +44,12 @@ final class GraphStore {
   record EdgeView(
       String from, String rel, String to, long citations, List<Long> records, List<Long> leaves) {}
 
-  /** Record ids a lineage page cites, in id order, each with the leaf index the graph holds. */
+  /**
+   * Record ids a lineage page cites, each with the leaf index the graph holds (in no order: the
+   * reads that use them return rows in id order).
+   */
   static final class Cited extends AbstractSet<Long> {
-    private final TreeMap<Long, Long> leafOf = new TreeMap<>();
+    private final HashMap<Long, Long> leafOf = new HashMap<>();
 
     /** Adds {@code records.get(i)} at leaf {@code leaves.get(i)}, for each i. */
     void add(List<Long> records, List<Long> leaves) {
@@ -100,6 +103,7 @@ final class GraphStore {
               + " type = least(s.type, excluded.type), key = least(s.key, excluded.key),"
               + SUMMARY_GROWS,
           sums.values());
+      sameEntities(c, nodes);
     }
     if (!edges.isEmpty()) {
       StringBuilder rows = new StringBuilder(edges.size() * 128);
@@ -123,6 +127,32 @@ final class GraphStore {
               + " ON CONFLICT (from_node, rel, to_node) DO UPDATE SET"
               + SUMMARY_GROWS,
           sums.values());
+    }
+  }
+
+  // The step's nodes of a global-key type whose key a node (of this step or an earlier one) shares
+  // with another: they and those others get a graph_same_entity row, once.
+  private static void sameEntities(Connection c, List<NodeRow> nodes) throws SQLException {
+    java.util.Set<List<String>> keys = new java.util.LinkedHashSet<>();
+    for (NodeRow n : nodes) {
+      if (Extractors.GLOBAL_KEY_TYPES.contains(n.node().type())) {
+        keys.add(List.of(n.node().type(), n.node().key()));
+      }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO graph_same_entity (node, type, key, first_leaf)"
+                + " SELECT s.node, s.type, s.key, s.first_leaf FROM graph_node_summary s"
+                + " WHERE (s.type, s.key) IN (SELECT o.type, o.key FROM graph_node_summary o"
+                + " JOIN unnest(?::text[], ?::text[]) AS k(type, key)"
+                + " ON o.type = k.type AND o.key = k.key GROUP BY 1, 2 HAVING count(*) > 1)"
+                + " ORDER BY 1 ON CONFLICT (node) DO NOTHING")) {
+      ps.setArray(1, c.createArrayOf("text", keys.stream().map(k -> k.get(0)).toArray()));
+      ps.setArray(2, c.createArrayOf("text", keys.stream().map(k -> k.get(1)).toArray()));
+      ps.executeUpdate();
     }
   }
 
@@ -171,7 +201,12 @@ final class GraphStore {
   static void clear(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (String t :
-          List.of("graph_edges", "graph_nodes", "graph_edge_summary", "graph_node_summary")) {
+          List.of(
+              "graph_edges",
+              "graph_nodes",
+              "graph_edge_summary",
+              "graph_same_entity",
+              "graph_node_summary")) {
         s.execute("DELETE FROM " + t);
       }
     }
@@ -315,25 +350,39 @@ final class GraphStore {
 
   /**
    * Other nodes that are the same entity as one of {@code ids}: equal type and key, for {@link
-   * Extractors#GLOBAL_KEY_TYPES}.
+   * Extractors#GLOBAL_KEY_TYPES}. Read from {@code graph_same_entity} (V8), which holds only the
+   * nodes whose key another node shares, so the nodes of an unshared key (nearly all) cost no probe
+   * of the summaries.
    */
   static List<String> sameEntities(Connection c, Collection<String> ids, long treeSize)
       throws SQLException {
     if (ids.isEmpty()) {
       return new ArrayList<>();
     }
+    return sameEntities(c, textArray(c, ids), treeSize);
+  }
+
+  /** As {@link #sameEntities(Connection, Collection, long)}, for ids already bound as an array. */
+  static List<String> sameEntities(Connection c, Array ids, long treeSize) throws SQLException {
     return query(
         c,
-        "SELECT DISTINCT o.node FROM graph_node_summary n JOIN graph_node_summary o"
+        "SELECT DISTINCT o.node FROM graph_same_entity n JOIN graph_same_entity o"
             + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.first_leaf < ?"
-            + " WHERE n.node = ANY(?) AND n.first_leaf < ? AND n.type = ANY(?) ORDER BY 1",
+            + " WHERE n.node = ANY(?) AND n.first_leaf < ? ORDER BY 1",
         ps -> {
           ps.setLong(1, treeSize);
-          ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+          ps.setArray(2, ids);
           ps.setLong(3, treeSize);
-          ps.setArray(4, c.createArrayOf("text", Extractors.GLOBAL_KEY_TYPES.toArray()));
         },
         rs -> rs.getString(1));
+  }
+
+  /**
+   * Node ids as one SQL array, so a traversal binds its frontier once for the same-entity lookup
+   * and the next level's edges.
+   */
+  static Array textArray(Connection c, Collection<String> ids) throws SQLException {
+    return c.createArrayOf("text", ids.toArray());
   }
 
   /** The nodes among {@code ids} known at {@code treeSize}. */
@@ -403,29 +452,65 @@ final class GraphStore {
     if (frontier.isEmpty()) {
       return new ArrayList<>();
     }
+    return level(c, textArray(c, frontier), direction, treeSize).edges();
+  }
+
+  /**
+   * One level of a traversal: the edges touching the frontier (as {@link #edges}), and for each of
+   * their ends that has other names of the same entity ({@link #sameEntities}) those names.
+   *
+   * @param sameAs other names by node, only for nodes that have some
+   */
+  record Level(List<EdgeView> edges, Map<String, List<String>> sameAs) {}
+
+  /**
+   * The edges touching {@code frontier} and the other names of their ends, in one statement: the
+   * same-entity lookup of a level's new nodes costs no round trip of its own.
+   */
+  static Level level(Connection c, Array frontier, LineageQuery.Direction direction, long treeSize)
+      throws SQLException {
     List<EdgeView> out = new ArrayList<>();
+    Map<String, List<String>> sameAs = new HashMap<>();
     Map<List<String>, List<List<Long>>> later = new LinkedHashMap<>();
     for (Object[] r :
         query(
             c,
-            "SELECT from_node, rel, to_node, citations, last_leaf, first_leaves, first_records"
-                + " FROM graph_edge_summary WHERE "
+            "WITH e AS MATERIALIZED (SELECT from_node, rel, to_node, citations, last_leaf,"
+                + " first_leaves, first_records FROM graph_edge_summary WHERE "
                 + switch (direction) {
                   case DOWN -> "from_node = ANY(?)";
                   case UP -> "to_node = ANY(?)";
                   case BOTH -> "(from_node = ANY(?) OR to_node = ANY(?))";
                 }
-                + " AND first_leaf < ?",
+                + " AND first_leaf < ?) SELECT * FROM e UNION ALL"
+                // A same-entity row: rel is null (an edge's never is), the node and its other name.
+                + " SELECT n.node, NULL, o.node, NULL, NULL, NULL, NULL FROM graph_same_entity n"
+                + " JOIN graph_same_entity o ON o.type = n.type AND o.key = n.key"
+                + " AND o.node <> n.node AND o.first_leaf < ? WHERE n.first_leaf < ? AND n.node IN ("
+                + switch (direction) {
+                  case DOWN -> "SELECT to_node FROM e";
+                  case UP -> "SELECT from_node FROM e";
+                  case BOTH -> "SELECT from_node FROM e UNION SELECT to_node FROM e";
+                }
+                + ")",
             ps -> {
-              Array ids = c.createArrayOf("text", frontier.toArray());
               int i = 1;
-              ps.setArray(i++, ids);
+              ps.setArray(i++, frontier);
               if (direction == LineageQuery.Direction.BOTH) {
-                ps.setArray(i++, ids);
+                ps.setArray(i++, frontier);
               }
+              ps.setLong(i++, treeSize);
+              ps.setLong(i++, treeSize);
               ps.setLong(i, treeSize);
             },
-            GraphStore::summaryRow)) {
+            rs ->
+                rs.getString(2) == null
+                    ? new Object[] {rs.getString(1), null, rs.getString(3)}
+                    : summaryRow(rs))) {
+      if (r[1] == null) {
+        sameAs.computeIfAbsent((String) r[0], n -> new ArrayList<>()).add((String) r[2]);
+        continue;
+      }
       List<List<Long>> first = citedBelow(r, treeSize);
       if ((long) r[4] < treeSize) {
         out.add(
@@ -470,7 +555,7 @@ final class GraphStore {
                     first.get(1));
               }));
     }
-    return out;
+    return new Level(out, sameAs);
   }
 
   // Three key columns, citations, last_leaf, first_leaves, first_records.
@@ -525,6 +610,35 @@ final class GraphStore {
                 rs.getBytes(7),
                 rs.getTimestamp(8).toInstant(),
                 OptionalLong.of(leafOf.get(rs.getLong(1)))));
+  }
+
+  /**
+   * What the cited records are, without their bytes: id, leaf index (the one the graph holds), leaf
+   * hash, source, kind, source reference and arrival time, in id order.
+   *
+   * @param leafOf leaf index by record id
+   */
+  static List<LineageAnswer.CitedRecord> citations(Connection c, Map<Long, Long> leafOf)
+      throws SQLException {
+    if (leafOf.isEmpty()) {
+      return new ArrayList<>();
+    }
+    return query(
+        c,
+        "SELECT seq, source, kind, source_ref, leaf_hash, received_at"
+            + " FROM journal_records WHERE seq = ANY(?) ORDER BY seq",
+        ps -> ps.setArray(1, c.createArrayOf("int8", leafOf.keySet().toArray())),
+        rs ->
+            new LineageAnswer.CitedRecord(
+                rs.getLong(1),
+                leafOf.get(rs.getLong(1)),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getTimestamp(6).toInstant(),
+                rs.getBytes(5),
+                Optional.empty(),
+                Optional.empty()));
   }
 
   private static List<Long> longs(Array a) throws SQLException {

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,7 +152,8 @@ public final class LineageGraph {
               new LineageAnswer.Edge(e.from(), e.rel(), e.to(), e.citations(), e.records()));
         }
       }
-      List<LineageAnswer.CitedRecord> records = cite(cited, size, q.proofs());
+      List<LineageAnswer.CitedRecord> records =
+          q.proofs() || q.fullRecords() ? cite(cited, size, q.proofs()) : citations(cited);
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(
@@ -393,17 +393,9 @@ public final class LineageGraph {
     return start;
   }
 
-  // Only nodes of a global-key type can have another node for the same entity; a node's type is a
-  // function of its id (Extractors.node), so the others need no query.
-  private static List<String> sameEntities(Connection c, Collection<String> ids, long size)
-      throws SQLException {
-    List<String> global =
-        ids.stream()
-            .filter(n -> Extractors.GLOBAL_KEY_TYPES.contains(Extractors.node(n).type()))
-            .toList();
-    return GraphStore.sameEntities(c, global, size);
-  }
-
+  // Breadth-first, first distance wins. One statement per level: the edges touching the frontier
+  // and the other names of the same entities at their ends (graph_same_entity holds only nodes
+  // whose key is shared, so the lookup costs a probe of a small primary key per end).
   private static void traverse(
       Connection c,
       LineageQuery q,
@@ -414,33 +406,42 @@ public final class LineageGraph {
       throws SQLException {
     start.forEach(n -> reached.put(n, 0));
     List<String> frontier = new ArrayList<>(start);
-    for (String same : sameEntities(c, start, size)) {
+    java.sql.Array bound = GraphStore.textArray(c, frontier);
+    for (String same : GraphStore.sameEntities(c, bound, size)) {
       if (reached.putIfAbsent(same, 0) == null) {
         frontier.add(same);
+        bound = null;
       }
     }
     for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
-      List<GraphStore.EdgeView> found = GraphStore.edges(c, frontier, q.direction(), size);
+      GraphStore.Level level =
+          GraphStore.level(
+              c, bound != null ? bound : GraphStore.textArray(c, frontier), q.direction(), size);
+      bound = null;
       Set<String> frontierSet = new java.util.HashSet<>(frontier);
-      TreeSet<String> next = new TreeSet<>();
-      for (GraphStore.EdgeView e : found) {
+      Set<String> seen = new java.util.HashSet<>();
+      List<String> next = new ArrayList<>();
+      for (GraphStore.EdgeView e : level.edges()) {
         edges.putIfAbsent(List.of(e.from(), e.rel(), e.to()), e);
         // Only the end away from the frontier is new ground (an edge may touch it at both).
-        for (String end : frontierSet.contains(e.from()) ? List.of(e.to()) : List.of(e.from())) {
-          if (!reached.containsKey(end)) {
-            next.add(end);
-          }
+        String end = frontierSet.contains(e.from()) ? e.to() : e.from();
+        if (!reached.containsKey(end) && seen.add(end)) {
+          next.add(end);
         }
       }
+      // In id order within a distance (the answer's order), other names of the same entities after.
+      java.util.Collections.sort(next);
       for (String n : next) {
         reached.put(n, d);
       }
-      // The same run or content seen by another source is the same entity: reach it too. Only
-      // nodes of those types can have one (a node's type is a function of its id).
-      for (String same : sameEntities(c, next, size)) {
-        if (!reached.containsKey(same)) {
-          reached.put(same, d);
-          next.add(same);
+      // The same run or content seen by another source is the same entity: reach it too.
+      TreeSet<String> same = new TreeSet<>();
+      for (String n : next) {
+        same.addAll(level.sameAs().getOrDefault(n, List.of()));
+      }
+      for (String o : same) {
+        if (reached.putIfAbsent(o, d) == null) {
+          next.add(o);
         }
       }
       if (reached.size() > MAX_NODES) {
@@ -454,7 +455,7 @@ public final class LineageGraph {
                 + "; ask with depth < "
                 + d);
       }
-      frontier = new ArrayList<>(next);
+      frontier = next;
     }
   }
 
@@ -480,19 +481,33 @@ public final class LineageGraph {
     }
     List<LineageAnswer.CitedRecord> out = new ArrayList<>(found.size());
     if (!proofs) {
-      found.forEach(r -> out.add(new LineageAnswer.CitedRecord(r, Optional.empty())));
+      found.forEach(r -> out.add(LineageAnswer.CitedRecord.of(r, Optional.empty())));
       return out;
     }
     try {
       List<InclusionProof> ps = log.inclusionProofs(found, size);
       for (int i = 0; i < found.size(); i++) {
-        out.add(new LineageAnswer.CitedRecord(found.get(i), Optional.of(ps.get(i))));
+        out.add(LineageAnswer.CitedRecord.of(found.get(i), Optional.of(ps.get(i))));
       }
       return out;
     } catch (ProofUnavailableException e) {
       // The graph only holds records below the checkpoint's size, so every proof exists.
       throw new IllegalStateException("no proof of a cited record: " + e.getMessage(), e);
     }
+  }
+
+  // Without full records an answer says what each cited record is but not its bytes: the rows'
+  // narrow columns only (a page of an impact answer cites thousands of records, megabytes in full).
+  private List<LineageAnswer.CitedRecord> citations(GraphStore.Cited cited) throws SQLException {
+    List<LineageAnswer.CitedRecord> found;
+    try (Connection c = db.getConnection()) {
+      found = GraphStore.citations(c, cited.leafOf());
+    }
+    if (found.size() != cited.size()) {
+      throw new IllegalStateException(
+          "the graph cites " + cited.size() + " records but " + found.size() + " exist");
+    }
+    return found;
   }
 
   // A lineage page's ids come with the leaf index the graph holds for each: no per-record leaf

@@ -16,7 +16,10 @@ import java.util.OptionalLong;
  *     (what came from it)
  * @param depth hops, 1..{@value #MAX_DEPTH}
  * @param asOf which checkpoint to answer from; empty = the latest
- * @param proofs whether each cited record carries its inclusion proof
+ * @param proofs whether each cited record carries its inclusion proof (and so is given in full)
+ * @param fullRecords whether each cited record is given in full (its document, canonical and raw
+ *     bytes) even without proofs; otherwise a cited record is its id, leaf index, leaf hash,
+ *     source, kind, source reference and arrival time (its bytes are one request away, by id)
  * @param limit nodes per page, 1..{@value #MAX_LIMIT}
  * @param cursor where the previous page ended (it also pins that page's checkpoint)
  */
@@ -26,6 +29,7 @@ public record LineageQuery(
     int depth,
     Optional<AsOf> asOf,
     boolean proofs,
+    boolean fullRecords,
     int limit,
     Optional<String> cursor) {
   public static final int MAX_DEPTH = 10;

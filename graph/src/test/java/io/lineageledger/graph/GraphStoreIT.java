@@ -143,21 +143,25 @@ class GraphStoreIT {
     }
   }
 
+  private LineageAnswer lineageAt(long size, boolean fullRecords) throws Exception {
+    return graph.lineage(
+        new LineageQuery(
+            LineageQuery.Start.node(DATASET),
+            LineageQuery.Direction.BOTH,
+            3,
+            Optional.of(LineageQuery.AsOf.parse(Long.toString(size))),
+            false,
+            fullRecords,
+            LineageQuery.DEFAULT_LIMIT,
+            Optional.empty()));
+  }
+
   @Test
   void lineage_citedRecords_carryTheJournalsLeafIndices() throws Exception {
     List<Long> sizes = history();
     for (long size : List.of(sizes.get(2), sizes.get(sizes.size() - 1))) {
-      LineageAnswer a =
-          graph.lineage(
-              new LineageQuery(
-                  LineageQuery.Start.node(DATASET),
-                  LineageQuery.Direction.BOTH,
-                  3,
-                  Optional.of(LineageQuery.AsOf.parse(Long.toString(size))),
-                  false,
-                  LineageQuery.DEFAULT_LIMIT,
-                  Optional.empty()));
-      List<StoredRecord> cited = a.records().stream().map(r -> r.record()).toList();
+      LineageAnswer a = lineageAt(size, true);
+      List<StoredRecord> cited = a.records().stream().map(r -> r.full().orElseThrow()).toList();
       List<StoredRecord> journal =
           log.journal().records(cited.stream().map(StoredRecord::id).toList());
       assertThat(cited).hasSameSizeAs(journal).isNotEmpty();
@@ -172,10 +176,112 @@ class GraphStoreIT {
   }
 
   @Test
+  void lineage_withoutFullRecords_citesTheSameRecordsAsTheJournalHoldsThemWithoutBytes()
+      throws Exception {
+    List<Long> sizes = history();
+    for (long size : sizes) {
+      LineageAnswer full = lineageAt(size, true);
+      LineageAnswer lean = lineageAt(size, false);
+      assertThat(lean.nodes()).isEqualTo(full.nodes());
+      assertThat(lean.edges()).isEqualTo(full.edges());
+      List<Long> ids = lean.records().stream().map(LineageAnswer.CitedRecord::id).toList();
+      assertThat(ids)
+          .as("cited at %d", size)
+          .isNotEmpty()
+          .isEqualTo(full.records().stream().map(LineageAnswer.CitedRecord::id).toList());
+      List<StoredRecord> journal = log.journal().records(ids);
+      for (int i = 0; i < ids.size(); i++) {
+        LineageAnswer.CitedRecord c = lean.records().get(i);
+        StoredRecord r = journal.get(i);
+        assertThat(c.full()).isEmpty();
+        assertThat(c.proof()).isEmpty();
+        assertThat(c.leafIndex()).isEqualTo(r.leafIndex().getAsLong()).isLessThan(size);
+        assertThat(c.leafHash()).isEqualTo(r.leafHash());
+        assertThat(List.of(c.source(), c.kind(), c.sourceRef(), c.receivedAt()))
+            .isEqualTo(List.of(r.source(), r.kind(), r.sourceRef(), r.receivedAt()));
+      }
+    }
+  }
+
+  @Test
+  void sameEntities_atEveryTreeSize_equalAJoinOfTheSummaries() throws Exception {
+    List<Long> sizes = history();
+    // A run seen under a second name only later, so it is the same entity from that size on.
+    sizes.add(commit(fact("late", List.of("mlflow-run:r2", "mlflow://other/runs/r2"))));
+    graph.catchUp();
+    List<String> all = new ArrayList<>(ALL);
+    all.addAll(List.of("mlflow-run:r2", "mlflow://other/runs/r2", "mlflow://prod/runs/none"));
+    try (Connection c = db.dataSource().getConnection()) {
+      for (long size : sizes) {
+        for (List<String> ids :
+            List.of(all, List.of(RUN), List.of(SAME_RUN, RUN), List.of("mlflow-run:r2"))) {
+          assertThat(GraphStore.sameEntities(c, ids, size))
+              .as("same entities as %s at %d", ids, size)
+              .isEqualTo(referenceSameEntities(c, ids, size));
+        }
+      }
+      // A traversal level gives the same other names for the ends of the edges it reads.
+      for (long size : sizes) {
+        for (LineageQuery.Direction d : LineageQuery.Direction.values()) {
+          GraphStore.Level level = GraphStore.level(c, GraphStore.textArray(c, all), d, size);
+          java.util.Map<String, List<String>> expected = new java.util.HashMap<>();
+          for (GraphStore.EdgeView e : level.edges()) {
+            for (String end : List.of(e.from(), e.to())) {
+              List<String> others = referenceSameEntities(c, List.of(end), size);
+              if (!others.isEmpty()) {
+                expected.put(end, others);
+              }
+            }
+          }
+          java.util.Map<String, List<String>> actual = new java.util.HashMap<>();
+          level.sameAs().forEach((n, others) -> actual.put(n, others.stream().sorted().toList()));
+          if (d != LineageQuery.Direction.BOTH) {
+            // Only the far ends are looked up: the ends the frontier is left by or entered from.
+            expected
+                .keySet()
+                .removeIf(
+                    n ->
+                        level.edges().stream()
+                            .noneMatch(
+                                e ->
+                                    n.equals(
+                                        d == LineageQuery.Direction.DOWN ? e.to() : e.from())));
+          }
+          assertThat(actual).as("%s level at %d", d, size).isEqualTo(expected);
+        }
+      }
+      assertThat(GraphStore.sameEntities(c, List.of(RUN), sizes.get(0))).isEmpty();
+      assertThat(GraphStore.sameEntities(c, List.of(RUN), sizes.get(1))).containsExactly(SAME_RUN);
+    }
+  }
+
+  // Other nodes with the type and key of a node among ids, as both are stored at that size.
+  private static List<String> referenceSameEntities(Connection c, List<String> ids, long size)
+      throws Exception {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT o.node FROM graph_node_summary n JOIN graph_node_summary o"
+                + " ON o.type = n.type AND o.key = n.key AND o.node <> n.node AND o.first_leaf < ?"
+                + " WHERE n.node = ANY(?) AND n.first_leaf < ? AND n.type = ANY(?) ORDER BY 1")) {
+      ps.setLong(1, size);
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+      ps.setLong(3, size);
+      ps.setArray(4, c.createArrayOf("text", Extractors.GLOBAL_KEY_TYPES.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
   void rebuild_summaries_equalIncrementalProjection() throws Exception {
     history();
     String incremental = dumpSummaries();
-    assertThat(incremental).contains("executed").contains(FILE);
+    assertThat(incremental).contains("executed").contains(FILE).contains("same " + SAME_RUN);
     graph.rebuild();
     assertThat(dumpSummaries()).isEqualTo(incremental);
   }
@@ -189,7 +295,8 @@ class GraphStoreIT {
               "SELECT node, type, key, first_leaf, last_leaf, citations, first_leaves,"
                   + " first_records FROM graph_node_summary ORDER BY 1",
               "SELECT from_node || ' ' || rel, to_node, first_leaf, last_leaf, citations,"
-                  + " first_leaves, first_records FROM graph_edge_summary ORDER BY 1, 2")) {
+                  + " first_leaves, first_records FROM graph_edge_summary ORDER BY 1, 2",
+              "SELECT 'same ' || node, type, key, first_leaf FROM graph_same_entity ORDER BY 1")) {
         try (ResultSet rs = s.executeQuery(sql)) {
           int n = rs.getMetaData().getColumnCount();
           while (rs.next()) {

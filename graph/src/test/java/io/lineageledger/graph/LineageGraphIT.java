@@ -109,6 +109,7 @@ class LineageGraphIT {
         depth,
         Optional.ofNullable(asOf).map(LineageQuery.AsOf::parse),
         proofs,
+        false,
         limit,
         Optional.ofNullable(cursor));
   }
@@ -319,11 +320,11 @@ class LineageGraphIT {
     for (LineageAnswer.CitedRecord c : a.records()) {
       var p = c.proof().orElseThrow();
       assertThat(p.checkpoint().size()).isEqualTo(a.checkpoint().size());
-      byte[] leaf = Hashes.leafHash(c.record().canonical());
+      byte[] leaf = Hashes.leafHash(c.full().orElseThrow().canonical());
       ProofVerifier.verifyInclusion(
           p.leafIndex(), p.checkpoint().size(), leaf, p.hashes(), a.checkpoint().root());
       byte[] altered =
-          new String(c.record().canonical(), StandardCharsets.UTF_8)
+          new String(c.full().orElseThrow().canonical(), StandardCharsets.UTF_8)
               .replace("test.lineage", "test.lineagX")
               .getBytes(StandardCharsets.UTF_8);
       assertThatThrownBy(
