@@ -1,5 +1,6 @@
 package io.lineageledger.api;
 
+import io.lineageledger.platform.DatabaseSettings;
 import java.util.List;
 import java.util.Locale;
 
@@ -39,6 +40,11 @@ enum ConfigKey {
   DB_POOL_SIZE("db.poolSize", "8", "maximum pooled connections, 1..200", false),
   DB_EMBEDDED_PORT(
       "db.embedded.port", "0", "port of the embedded PostgreSQL, 0 = any free port", false),
+  DB_EMBEDDED_SHARED_BUFFERS_MB(
+      "db.embedded.sharedBuffersMb",
+      Integer.toString(DatabaseSettings.DEFAULT_EMBEDDED_SHARED_BUFFERS_MB),
+      "shared_buffers of the embedded PostgreSQL (its page cache; reserved, touched as used), 16..65536 MB; ignored with db.url",
+      false),
   LOG_ORIGIN(
       "log.origin",
       "",

@@ -155,7 +155,8 @@ record Settings(
             password,
             pool,
             dataDir,
-            embeddedPort);
+            embeddedPort,
+            (int) range(v, ConfigKey.DB_EMBEDDED_SHARED_BUFFERS_MB, 16, 65_536));
     return new Settings(
         host,
         port,

@@ -72,8 +72,12 @@ public final class Database implements AutoCloseable {
       if (settings.embedded()) {
         embedded =
             attach
-                ? EmbeddedServer.attachOrStart(settings.dataDir(), settings.embeddedPort())
-                : EmbeddedServer.start(settings.dataDir(), settings.embeddedPort());
+                ? EmbeddedServer.attachOrStart(
+                    settings.dataDir(), settings.embeddedPort(), settings.embeddedSharedBuffersMb())
+                : EmbeddedServer.start(
+                    settings.dataDir(),
+                    settings.embeddedPort(),
+                    settings.embeddedSharedBuffersMb());
         createDatabaseIfMissing(embedded.ownerJdbcUrl("postgres"), EMBEDDED_DATABASE);
         url = embedded.ownerJdbcUrl(EMBEDDED_DATABASE);
         user = "postgres";

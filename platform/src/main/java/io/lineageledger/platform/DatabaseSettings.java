@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param poolSize maximum pooled connections, 1..200
  * @param dataDir the service's data directory (embedded database, keys)
  * @param embeddedPort port for the embedded server, 0 = any free port
+ * @param embeddedSharedBuffersMb the embedded server's {@code shared_buffers}, 16..65536 MB
  */
 public record DatabaseSettings(
     Optional<String> jdbcUrl,
@@ -21,7 +22,31 @@ public record DatabaseSettings(
     Secret password,
     int poolSize,
     Path dataDir,
-    int embeddedPort) {
+    int embeddedPort,
+    int embeddedSharedBuffersMb) {
+
+  /** The service's default {@code db.embedded.sharedBuffersMb}. */
+  public static final int DEFAULT_EMBEDDED_SHARED_BUFFERS_MB = 1024;
+
+  /**
+   * With the default shared buffers (tools, tests and benchmarks measure what the service runs).
+   */
+  public DatabaseSettings(
+      Optional<String> jdbcUrl,
+      String user,
+      Secret password,
+      int poolSize,
+      Path dataDir,
+      int embeddedPort) {
+    this(
+        jdbcUrl,
+        user,
+        password,
+        poolSize,
+        dataDir,
+        embeddedPort,
+        DEFAULT_EMBEDDED_SHARED_BUFFERS_MB);
+  }
 
   public DatabaseSettings {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -44,6 +69,12 @@ public record DatabaseSettings(
     if (embeddedPort < 0 || embeddedPort > 65535) {
       throw new IllegalArgumentException(
           "db.embedded.port " + embeddedPort + " is not allowed: expected 0..65535");
+    }
+    if (embeddedSharedBuffersMb < 16 || embeddedSharedBuffersMb > 65536) {
+      throw new IllegalArgumentException(
+          "db.embedded.sharedBuffersMb "
+              + embeddedSharedBuffersMb
+              + " is not allowed: expected 16..65536");
     }
   }
 

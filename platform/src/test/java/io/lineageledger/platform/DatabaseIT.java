@@ -109,4 +109,26 @@ class DatabaseIT {
       assertThat(again.getString(1)).isEqualTo(history).isNotBlank();
     }
   }
+
+  @Test
+  void open_embeddedWithSharedBuffers_serverRunsWithThem() throws Exception {
+    DatabaseSettings settings =
+        new DatabaseSettings(Optional.empty(), "postgres", Secret.of(""), 2, dataDir, 0, 48);
+    try (Database db = Database.open(settings);
+        Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SHOW shared_buffers");
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("48MB");
+    }
+  }
+
+  @Test
+  void settings_sharedBuffersOutOfRange_refusedNamingKeyAndRange() {
+    assertThatThrownBy(
+            () ->
+                new DatabaseSettings(Optional.empty(), "postgres", Secret.of(""), 2, dataDir, 0, 8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("db.embedded.sharedBuffersMb 8 is not allowed: expected 16..65536");
+  }
 }

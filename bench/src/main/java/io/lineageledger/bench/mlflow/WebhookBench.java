@@ -263,22 +263,26 @@ public final class WebhookBench {
     long[] latencies = new long[2_000_000];
     AtomicInteger recorded = new AtomicInteger();
     AtomicLong ok = new AtomicLong();
+    AtomicLong okInWindow = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong seq = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch done = new CountDownLatch(connections);
     long started = System.nanoTime();
     for (int c = 0; c < connections; c++) {
-      loop(client, uri.getPath(), end, latencies, recorded, ok, errors, seq, done);
+      loop(client, uri.getPath(), end, latencies, recorded, ok, okInWindow, errors, seq, done);
     }
     done.await(seconds + 60L, TimeUnit.SECONDS);
-    double elapsed = (System.nanoTime() - started) / 1e9;
+    // Throughput over the fixed window: answers that arrived by its end. A straggler (a request
+    // that hung until the idle timeout) once stretched the wall time to 80 s and made the
+    // reference look four times slower than it was; it now counts as an error instead.
+    double elapsed = (end - started) / 1e9;
     client.close().await(30, TimeUnit.SECONDS);
     int n = Math.min(recorded.get(), latencies.length);
     long[] s = Arrays.copyOf(latencies, n);
     Arrays.sort(s);
     return new Result(
-        ok.get() / elapsed,
+        okInWindow.get() / elapsed,
         ok.get(),
         errors.get(),
         n == 0 ? 0 : s[(int) Math.ceil(0.50 * n) - 1] / 1e6,
@@ -292,6 +296,7 @@ public final class WebhookBench {
       long[] latencies,
       AtomicInteger recorded,
       AtomicLong ok,
+      AtomicLong okInWindow,
       AtomicLong errors,
       AtomicLong seq,
       CountDownLatch done) {
@@ -300,7 +305,8 @@ public final class WebhookBench {
       return;
     }
     var d = delivery(seq.incrementAndGet());
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(path);
+    RequestOptions o =
+        new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setIdleTimeout(10_000);
     d.getKey().forEach(o::putHeader);
     long t0 = System.nanoTime();
     client
@@ -309,9 +315,13 @@ public final class WebhookBench {
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
         .onComplete(
             r -> {
-              long t = System.nanoTime() - t0;
+              long now = System.nanoTime();
+              long t = now - t0;
               if (r.succeeded() && r.result() / 100 == 2) {
                 ok.incrementAndGet();
+                if (now <= end) {
+                  okInWindow.incrementAndGet();
+                }
                 int i = recorded.getAndIncrement();
                 if (i < latencies.length) {
                   latencies[i] = t;
@@ -319,7 +329,7 @@ public final class WebhookBench {
               } else {
                 errors.incrementAndGet();
               }
-              loop(client, path, end, latencies, recorded, ok, errors, seq, done);
+              loop(client, path, end, latencies, recorded, ok, okInWindow, errors, seq, done);
             });
   }
 }

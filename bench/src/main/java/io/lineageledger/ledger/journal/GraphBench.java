@@ -245,9 +245,8 @@ public final class GraphBench {
                   lineage(
                       graph, mv(HOT_RUNS + rnd.nextInt(MODEL_VERSIONS - HOT_RUNS)), false, null),
               "p99 <= 20 ms"));
-      q.set(
-          "datasetImpact",
-          time(Math.max(20, queries / 5), n -> impact(graph, false), "p99 <= 50 ms"));
+      // As many samples as the other queries: with the 60 it had, "p99" was the single worst.
+      q.set("datasetImpact", time(queries, n -> impact(graph, false), "p99 <= 50 ms"));
       // The same page with every cited record in full (include=records): no target, for scale.
       q.set(
           "datasetImpactFullRecords",
