@@ -46,20 +46,10 @@ final class ProbeSession implements AutoCloseable {
    * @throws LayoutMismatchException when a codec disagrees with the object's BTF
    */
   static ProbeSession open(ProbeOptions options, List<StructLayout> codecs) {
-    String why = preflight();
-    if (why != null) {
-      throw new ProbesUnavailableException(why);
-    }
-    List<byte[]> prefixDirs = prefixDirs(options.pathPrefixes());
-    Path object = NativeBridge.extract();
-    long h;
+    ProbeSession s = openObject();
+    long h = s.handle;
     try {
-      h = NativeBridge.open(object.toString());
-    } catch (IllegalStateException e) {
-      throw new ProbesUnavailableException(e.getMessage(), e);
-    }
-    ProbeSession s = new ProbeSession(h);
-    try {
+      List<byte[]> prefixDirs = prefixDirs(options.pathPrefixes());
       for (StructLayout codec : codecs) {
         String btf = NativeBridge.layout(h, codec.name());
         if (btf == null) {
@@ -109,6 +99,20 @@ final class ProbeSession implements AutoCloseable {
     }
   }
 
+  /** Checks this machine, extracts the compiled object and opens it (not loaded yet). */
+  private static ProbeSession openObject() {
+    String why = preflight();
+    if (why != null) {
+      throw new ProbesUnavailableException(why);
+    }
+    Path object = NativeBridge.extract();
+    try {
+      return new ProbeSession(NativeBridge.open(object.toString()));
+    } catch (IllegalStateException e) {
+      throw new ProbesUnavailableException(e.getMessage(), e);
+    }
+  }
+
   /**
    * Loads the object but attaches only the named benchmark programs (bench_*), none of the
    * service's: the overhead benchmark's floor, a hook with nothing but an empty program on it.
@@ -117,25 +121,14 @@ final class ProbeSession implements AutoCloseable {
    * @throws ProbesUnavailableException when this machine or build cannot run the probes
    */
   static ProbeSession openBenchOnly(List<String> programs) {
-    String why = preflight();
-    if (why != null) {
-      throw new ProbesUnavailableException(why);
-    }
     for (String p : programs) {
       if (!p.startsWith("bench_")) {
         throw new IllegalArgumentException("only bench_* programs attach alone, not " + p);
       }
     }
-    Path object = NativeBridge.extract();
-    long h;
+    ProbeSession s = openObject();
     try {
-      h = NativeBridge.open(object.toString());
-    } catch (IllegalStateException e) {
-      throw new ProbesUnavailableException(e.getMessage(), e);
-    }
-    ProbeSession s = new ProbeSession(h);
-    try {
-      NativeBridge.load(h, ProbeOptions.defaults().ringBufferBytes());
+      NativeBridge.load(s.handle, ProbeOptions.defaults().ringBufferBytes());
       for (String p : programs) {
         s.attachProgram(p);
       }
