@@ -237,7 +237,10 @@ public final class MlflowIngest {
         t -> {
           quietTimerArmed.set(false);
           if (processNow()) {
-            kick();
+            // Every processor, not one: the backlog a burst left is what they are for.
+            for (int i = 0; i < config.inbox().processors(); i++) {
+              kick();
+            }
           } else {
             processWhenQuiet();
           }
