@@ -125,34 +125,23 @@ class FlowEvidenceTest {
     long replyIno = ((Number) Files.getAttribute(dir.resolve("reply.bin"), "unix:ino")).longValue();
     List<ProcessEvidence> run =
         w.processes().stream().filter(p -> runId.equals(p.runId())).toList();
-    long sent =
+    List<FlowEvidence> toServer =
         run.stream()
             .flatMap(p -> p.flows().stream())
             .filter(f -> f.remotePort() == serverPort)
-            .mapToLong(FlowEvidence::bytesSent)
-            .sum();
-    long received =
-        run.stream()
-            .flatMap(p -> p.flows().stream())
-            .filter(f -> f.remotePort() == serverPort)
-            .mapToLong(FlowEvidence::bytesReceived)
-            .sum();
-    assertThat(sent).isEqualTo(1000);
-    assertThat(received).isEqualTo(1000);
-    long dataRead =
-        run.stream()
-            .flatMap(p -> p.files().stream())
-            .filter(f -> f.ino() == dataIno)
-            .mapToLong(FileEvidence::bytesRead)
-            .sum();
-    long replyWritten =
-        run.stream()
-            .flatMap(p -> p.files().stream())
-            .filter(f -> f.ino() == replyIno)
-            .mapToLong(FileEvidence::bytesWritten)
-            .sum();
-    assertThat(dataRead).isEqualTo(1000);
-    assertThat(replyWritten).isEqualTo(1000);
+            .toList();
+    assertThat(toServer.stream().mapToLong(FlowEvidence::bytesSent).sum()).isEqualTo(1000);
+    assertThat(toServer.stream().mapToLong(FlowEvidence::bytesReceived).sum()).isEqualTo(1000);
+    List<FileEvidence> files = run.stream().flatMap(p -> p.files().stream()).toList();
+    assertThat(
+            files.stream().filter(f -> f.ino() == dataIno).mapToLong(FileEvidence::bytesRead).sum())
+        .isEqualTo(1000);
+    assertThat(
+            files.stream()
+                .filter(f -> f.ino() == replyIno)
+                .mapToLong(FileEvidence::bytesWritten)
+                .sum())
+        .isEqualTo(1000);
   }
 
   @Test
