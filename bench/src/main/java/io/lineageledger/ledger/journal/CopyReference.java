@@ -1,5 +1,7 @@
 package io.lineageledger.ledger.journal;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,7 +17,7 @@ import org.postgresql.copy.CopyIn;
  * because the service role may only insert into the journal's tables.
  */
 final class CopyReference {
-  record Result(long rows, double seconds, long tableBytes) {
+  record Result(long rows, double seconds, long tableBytes, ObjectNode cpu) {
     double rowsPerSecond() {
       return rows / seconds;
     }
@@ -24,7 +26,7 @@ final class CopyReference {
   private CopyReference() {}
 
   /** Documents are built before the clock starts: the reference measures the database only. */
-  static Result run(Connection owner, Workload workload, long first, long rows)
+  static Result run(Connection owner, Workload workload, long first, long rows, CpuMeter cpu)
       throws SQLException {
     byte[][] docs = new byte[(int) rows][];
     for (int i = 0; i < rows; i++) {
@@ -42,6 +44,7 @@ final class CopyReference {
       s.execute("CHECKPOINT");
     }
     owner.setAutoCommit(true);
+    CpuMeter.Reading cpuBefore = cpu.read();
     long start = System.nanoTime();
     CopyIn copy =
         owner
@@ -72,10 +75,11 @@ final class CopyReference {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    ObjectNode cpuJson = cpu.read().since(cpuBefore, JsonNodeFactory.instance.objectNode());
     try (Statement s = owner.createStatement();
         ResultSet rs = s.executeQuery("SELECT pg_total_relation_size('bench_copy')")) {
       rs.next();
-      return new Result(rows, seconds, rs.getLong(1));
+      return new Result(rows, seconds, rs.getLong(1), cpuJson);
     }
   }
 }

@@ -76,7 +76,7 @@ public final class JournalBench {
                 Duration.ofMillis(o.checkpointMillis()))) {
           LoadDriver driver =
               new LoadDriver(log, o.writers(), o.batch(), Duration.ofMillis(o.stepMillis()));
-          end = compareWithCopy(o, report, owner, workload, driver);
+          end = compareWithCopy(o, report, owner, workload, driver, CpuMeter.of(dir));
 
           say("[2/4] appendAll breakdown: canonicalization CPU, database side alone ...");
           long w = o.journalWarmup();
@@ -124,12 +124,17 @@ public final class JournalBench {
    * @return the log's size afterwards
    */
   private static long compareWithCopy(
-      Options o, ObjectNode report, Connection owner, Workload workload, LoadDriver driver)
+      Options o,
+      ObjectNode report,
+      Connection owner,
+      Workload workload,
+      LoadDriver driver,
+      CpuMeter cpu)
       throws Exception {
     long w = o.journalWarmup();
     if (w > 0) {
       say("[1-2/4] warm-up (untimed): COPY of %,d rows, journal of %,d records ...", w, w);
-      CopyReference.run(owner, workload, 0, w);
+      CopyReference.run(owner, workload, 0, w, cpu);
       driver.run(0, w, workload::batch, Duration.ofMinutes(10));
     }
     ObjectNode copyJson = report.putObject("copyReference");
@@ -147,10 +152,13 @@ public final class JournalBench {
     for (int r = 1; r <= o.rounds(); r++, from += o.records()) {
       long to = from + o.records();
       say("[1/4] round %d/%d: COPY of %,d rows ...", r, o.rounds(), o.records());
-      checkpoint(owner);
-      long wal = walLsn(owner);
-      CopyReference.Result copy = CopyReference.run(owner, workload, from, o.records());
       ObjectNode c = copyRounds.addObject();
+      c.put("settleSeconds", settle(owner));
+      long wal = walLsn(owner);
+      long vacuums = autovacuums(owner);
+      CopyReference.Result copy = CopyReference.run(owner, workload, from, o.records(), cpu);
+      c.set("cpu", copy.cpu());
+      c.put("autovacuumsDuring", autovacuums(owner) - vacuums);
       c.put("seconds", Stats.round(copy.seconds(), 3));
       c.put("rowsPerSecond", Math.round(copy.rowsPerSecond()));
       c.put("tableBytes", copy.tableBytes());
@@ -163,9 +171,11 @@ public final class JournalBench {
       // of up to 430 ms inside the timed window (-Xlog:gc), stalling the writers. Settle them
       // first.
       System.gc();
-      checkpoint(owner);
+      double settled = settle(owner);
       say("[2/4] round %d/%d: journal end to end, %,d records ...", r, o.rounds(), o.records());
       wal = walLsn(owner);
+      vacuums = autovacuums(owner);
+      CpuMeter.Reading cpuBefore = cpu.read();
       long heads = count(owner, "journal_tree_heads");
       long bytesBefore = journalBytes(owner);
       long first = from;
@@ -178,6 +188,9 @@ public final class JournalBench {
               Duration.ofMinutes(20));
       long gcDuring = gcMillis() - gcBefore;
       ObjectNode e = loadJson(e2eRounds.addObject(), e2e);
+      e.put("settleSeconds", settled);
+      cpu.read().since(cpuBefore, e.putObject("cpu"));
+      e.put("autovacuumsDuring", autovacuums(owner) - vacuums);
       e.put("gcMillisDuring", gcDuring);
       e.put("walBytes", walLsn(owner) - wal);
       e.put("journalBytes", journalBytes(owner) - bytesBefore);
@@ -280,6 +293,55 @@ public final class JournalBench {
       throw new IllegalStateException("the server is not durable: " + o);
     }
     return o;
+  }
+
+  /**
+   * Before each timed phase: vacuum and analyze what the previous phase wrote, checkpoint, and wait
+   * for any autovacuum worker to finish, so neither the COPY reference nor the journal pays for the
+   * other's background work (an autovacuum of the 80 MB COPY table used to land inside the next
+   * journal round, and the journal's inside the next COPY round). Autovacuum a phase triggers for
+   * its own tables still runs inside it and is counted in the report.
+   *
+   * @return the seconds it took
+   */
+  private static double settle(Connection owner) throws SQLException, InterruptedException {
+    long start = System.nanoTime();
+    try (Statement s = owner.createStatement()) {
+      s.execute("VACUUM (ANALYZE)");
+    }
+    checkpoint(owner);
+    long deadline = start + Duration.ofMinutes(2).toNanos();
+    while (autovacuumWorkers(owner) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "autovacuum workers still running 2 minutes after the previous phase ended");
+      }
+      Thread.sleep(100);
+    }
+    return Stats.round((System.nanoTime() - start) / 1e9, 2);
+  }
+
+  private static long autovacuumWorkers(Connection owner) throws SQLException {
+    try (Statement s = owner.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+                    + " AND query <> ''")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Autovacuum and autoanalyze runs finished so far, over every table. */
+  private static long autovacuums(Connection owner) throws SQLException {
+    try (Statement s = owner.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)"
+                    + " FROM pg_stat_all_tables")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** A PostgreSQL checkpoint between phases, so one phase's dirty pages are not the next's cost. */

@@ -7,6 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Summary {
   private Summary() {}
 
+  private static String cpu(JsonNode c) {
+    return String.format(
+        "%.2f + %.2f (%.2f)",
+        c.path("jvmCpuSeconds").asDouble(),
+        c.path("postgresCpuSeconds").asDouble(),
+        c.path("coresBusy").asDouble());
+  }
+
   static String text(ObjectNode r) {
     StringBuilder b = new StringBuilder();
     JsonNode m = r.path("machine");
@@ -64,6 +72,16 @@ final class Summary {
           er.path("ratioToCopyOfThisRound").asDouble(),
           er.path("gcMillisDuring").asLong(),
           Stats.describe((ObjectNode) er.path("appendAllCallLatency")));
+      line(
+          b,
+          "            CPU s (JVM + PostgreSQL, cores busy): COPY %s | journal %s; autovacuum"
+              + " runs inside: COPY %d, journal %d; settled before: %.1f s, %.1f s",
+          cpu(cr.path("cpu")),
+          cpu(er.path("cpu")),
+          cr.path("autovacuumsDuring").asLong(),
+          er.path("autovacuumsDuring").asLong(),
+          cr.path("settleSeconds").asDouble(),
+          er.path("settleSeconds").asDouble());
     }
     line(
         b,
@@ -93,7 +111,7 @@ final class Summary {
     JsonNode a = r.path("appendBreakdown");
     line(
         b,
-        "   appendAll breakdown: RFC 8785 canonicalization %.1f us/record (= %,d records/s on one"
+        "   appendAll breakdown (thread CPU, best of 5): RFC 8785 canonicalization %.2f us/record (= %,d records/s on one"
             + " core), leaf hash %.2f us/record; the same INSERTs with canonical bytes precomputed:"
             + " %,d records/s",
         a.path("canonicalizeMicrosPerRecord").asDouble(),

@@ -34,6 +34,10 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * strictly and checked by a streaming Jackson pass, which rejects all of that with a line and
  * column and bounds the nesting depth; the library then only ever sees valid I-JSON, and its output
  * is encoded strictly.
+ *
+ * <p>Trees (what every source's records are) are written directly by {@link TreeWriter}, which uses
+ * the library's number serializer and is held byte-identical to the library path by a property
+ * test; only trees holding POJO or binary nodes take the text round trip through the library.
  */
 final class JcsCanonicalizer implements Canonicalizer {
 
@@ -64,10 +68,24 @@ final class JcsCanonicalizer implements Canonicalizer {
   @Override
   public byte[] canonicalize(JsonNode json) {
     Objects.requireNonNull(json, "json");
-    if (!json.isObject() && !json.isArray()) {
-      throw new CanonicalizationException(
-          "top-level value must be an object or an array, found " + json.getNodeType());
+    requireContainer(json);
+    try {
+      return TreeWriter.write(json, MAX_NESTING_DEPTH);
+    } catch (TreeWriter.NonFinite e) {
+      reportNonFiniteNumber(json);
+      throw new IllegalStateException("unreachable: the report throws", e);
+    } catch (TreeWriter.Unsupported e) {
+      return viaLibrary(json);
     }
+  }
+
+  /**
+   * The library's own answer for a tree: Jackson writes it as text, the library canonicalizes that.
+   * Used for trees the direct writer does not handle, and by the test that holds the two paths
+   * identical.
+   */
+  static byte[] viaLibrary(JsonNode json) {
+    requireContainer(json);
     String text;
     try {
       text = TREE_WRITER.writeValueAsString(json);
@@ -76,15 +94,21 @@ final class JcsCanonicalizer implements Canonicalizer {
           "JSON tree cannot be serialized: " + e.getOriginalMessage(), e);
     }
     // Jackson wrote this text from a tree, so it is well-formed JSON; the strict re-parse that
-    // guards raw input would only cost time (it was a third of the per-record cost). A
-    // non-finite number is written as a bare NaN/Infinity token (or as digits beyond the double
-    // range), which the library refuses; only then is the tree walked to name the number and its
-    // path, so valid records pay nothing for that check.
+    // guards raw input would only cost time. A non-finite number is written as a bare
+    // NaN/Infinity token (or as digits beyond the double range), which the library refuses;
+    // only then is the tree walked to name the number and its path.
     try {
       return canonicalizeChecked(text);
     } catch (CanonicalizationException e) {
       rejectNonFiniteNumbers(json);
       throw e;
+    }
+  }
+
+  private static void requireContainer(JsonNode json) {
+    if (!json.isObject() && !json.isArray()) {
+      throw new CanonicalizationException(
+          "top-level value must be an object or an array, found " + json.getNodeType());
     }
   }
 

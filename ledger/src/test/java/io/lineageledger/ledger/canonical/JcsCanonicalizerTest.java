@@ -469,6 +469,119 @@ class JcsCanonicalizerTest {
     assertThat(jcs.canonicalize(a)).isEqualTo(a);
   }
 
+  // The direct tree writer must give exactly the library's bytes: keys beyond the BMP (where
+  // UTF-16 order differs from code point order), control characters, every Jackson number type.
+  @Property(tries = 1000)
+  void canonicalize_randomTree_matchesLibraryPath(@ForAll long seed) {
+    Random random = new Random(seed);
+    JsonNode tree = random.nextBoolean() ? randomObject(random, 0) : randomArray(random, 0);
+
+    assertThat(jcsOfTree(tree))
+        .isEqualTo(new String(JcsCanonicalizer.viaLibrary(tree), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void canonicalize_treeStringOfControlCharacters_matchesLibraryPath() {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      s.append((char) (i % 0x20)).append(i % 7 == 0 ? "\u00e9\ud83d\ude00" : "\"\\\\");
+    }
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put(s.toString(), s.toString());
+
+    assertThat(jcs.canonicalize(node)).isEqualTo(JcsCanonicalizer.viaLibrary(node));
+  }
+
+  @Test
+  void canonicalize_treeWithBinaryNode_takesLibraryPath() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("b", new byte[] {1, 2, 3}).put("a", 1);
+
+    assertThat(jcsOfTree(node)).isEqualTo("{\"a\":1,\"b\":\"AQID\"}");
+  }
+
+  @Test
+  void canonicalize_loneSurrogateInTreeKey_rejected() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("k\ud800", 1);
+
+    assertThatThrownBy(() -> jcs.canonicalize(node))
+        .isInstanceOf(CanonicalizationException.class)
+        .hasMessage("a string holds a lone surrogate (U+D800), which I-JSON does not allow");
+  }
+
+  private static ObjectNode randomObject(Random random, int depth) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    int n = random.nextInt(depth == 0 ? 10 : 5);
+    for (int i = 0; i < n; i++) {
+      node.set(randomString(random), randomValue(random, depth + 1));
+    }
+    return node;
+  }
+
+  private static ArrayNode randomArray(Random random, int depth) {
+    ArrayNode node = JsonNodeFactory.instance.arrayNode();
+    int n = random.nextInt(6);
+    for (int i = 0; i < n; i++) {
+      node.add(randomValue(random, depth + 1));
+    }
+    return node;
+  }
+
+  private static JsonNode randomValue(Random random, int depth) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    int kind = random.nextInt(depth < 4 ? 13 : 11);
+    return switch (kind) {
+      case 0 -> f.textNode(randomString(random));
+      case 1 -> f.numberNode(random.nextInt());
+      case 2 -> f.numberNode(random.nextLong());
+      case 3 -> f.numberNode(finiteDouble(random));
+      case 4 -> f.numberNode(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+      case 5 -> f.numberNode(Float.intBitsToFloat(random.nextInt() & 0x7f7fffff));
+      case 6 -> f.numberNode(new java.math.BigInteger(1 + random.nextInt(300), random));
+      case 7 ->
+          f.numberNode(
+              new BigDecimal(
+                  new java.math.BigInteger(1 + random.nextInt(80), random),
+                  random.nextInt(60) - 30));
+      case 8 -> f.booleanNode(random.nextBoolean());
+      case 9 -> f.nullNode();
+      case 10 -> f.numberNode(random.nextBoolean() ? -0.0 : random.nextInt(1000) / 8.0);
+      case 11 -> randomObject(random, depth);
+      default -> randomArray(random, depth);
+    };
+  }
+
+  private static double finiteDouble(Random random) {
+    double d;
+    do {
+      d = Double.longBitsToDouble(random.nextLong());
+    } while (!Double.isFinite(d));
+    return d;
+  }
+
+  private static String randomString(Random random) {
+    StringBuilder s = new StringBuilder();
+    int n = random.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      switch (random.nextInt(8)) {
+        case 0 -> s.append((char) random.nextInt(0x20));
+        case 1 -> s.append(random.nextBoolean() ? '"' : '\\');
+        case 2 -> s.append((char) (0x7f + random.nextInt(0x700)));
+        case 3 -> {
+          char c;
+          do {
+            c = (char) (0x800 + random.nextInt(0x10000 - 0x800));
+          } while (Character.isSurrogate(c));
+          s.append(c);
+        }
+        case 4 -> s.appendCodePoint(0x10000 + random.nextInt(0x100000));
+        default -> s.append((char) (0x20 + random.nextInt(0x5f)));
+      }
+    }
+    return s.toString();
+  }
+
   private String jcsOfTree(JsonNode node) {
     return new String(jcs.canonicalize(node), StandardCharsets.UTF_8);
   }
