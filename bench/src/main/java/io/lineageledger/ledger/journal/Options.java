@@ -47,7 +47,7 @@ record Options(
     // Defaults: the brief's sizes and the service's own log.* defaults.
     v.put("records", "200000");
     v.put("journalWarmup", "20000");
-    v.put("rounds", "3");
+    v.put("rounds", "5");
     v.put("batch", "1000");
     v.put("writers", "2");
     v.put("sequencerBatch", "10000");
