@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AppendBreakdown {
   private AppendBreakdown() {}
 
-  static ObjectNode run(String ownerUrl, List<List<Record>> batches, int writers) throws Exception {
+  static ObjectNode run(String ownerUrl, List<List<Record>> batches, int writers, CpuMeter cpu)
+      throws Exception {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     List<Record> sample = new ArrayList<>();
     batches.forEach(sample::addAll);
@@ -68,6 +69,7 @@ final class AppendBreakdown {
     AtomicLong cursor = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     Exception[] failure = new Exception[1];
+    CpuMeter.Reading cpuBefore = cpu.read();
     long start = System.nanoTime();
     for (int w = 0; w < writers; w++) {
       Thread thread =
@@ -93,6 +95,7 @@ final class AppendBreakdown {
       throw failure[0];
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    cpu.read().since(cpuBefore, out.putObject("insertOnlyCpu"));
     out.put("insertOnlyRecords", sample.size());
     out.put("insertOnlySeconds", Stats.round(seconds, 3));
     out.put("insertOnlyRecordsPerSecond", Math.round(sample.size() / seconds));

@@ -83,7 +83,10 @@ public final class JournalBench {
           report.set(
               "appendBreakdown",
               AppendBreakdown.run(
-                  ownerUrl, prebuild(workload, w, w + o.records(), o.batch()), o.writers()));
+                  ownerUrl,
+                  prebuild(workload, w, w + o.records(), o.batch()),
+                  o.writers(),
+                  CpuMeter.of(dir)));
           try (Statement s = owner.createStatement()) {
             s.execute("DROP TABLE bench_records");
           }

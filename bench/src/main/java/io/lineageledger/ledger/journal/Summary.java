@@ -113,11 +113,12 @@ final class Summary {
         b,
         "   appendAll breakdown (thread CPU, best of 5): RFC 8785 canonicalization %.2f us/record (= %,d records/s on one"
             + " core), leaf hash %.2f us/record; the same INSERTs with canonical bytes precomputed:"
-            + " %,d records/s",
+            + " %,d records/s, CPU s %s",
         a.path("canonicalizeMicrosPerRecord").asDouble(),
         a.path("canonicalizeRecordsPerSecondOneCore").asLong(),
         a.path("leafHashMicrosPerRecord").asDouble(),
-        a.path("insertOnlyRecordsPerSecond").asLong());
+        a.path("insertOnlyRecordsPerSecond").asLong(),
+        cpu(a.path("insertOnlyCpu")));
     JsonNode g = r.path("growth");
     if (!g.isMissingNode()) {
       line(

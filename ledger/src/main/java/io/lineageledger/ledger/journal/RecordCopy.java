@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -39,6 +40,7 @@ final class RecordCopy {
   private static final short FIELDS = 8;
   private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
   private static final int CHUNK = 1 << 20;
+  private static final Pattern SEQUENCE_NAME = Pattern.compile("[a-z_]{1,63}");
 
   private RecordCopy() {}
 
@@ -104,10 +106,16 @@ final class RecordCopy {
 
   /** {@code n} fresh ids, ascending: one round trip. */
   private static long[] allocate(Connection c, String sequence, int n) throws SQLException {
+    if (!SEQUENCE_NAME.matcher(sequence).matches()) {
+      throw new IllegalArgumentException(
+          "sequence name '" + sequence + "' is not allowed: expected " + SEQUENCE_NAME.pattern());
+    }
+    // The name is a literal, not a parameter: a text parameter cast to regclass was resolved
+    // again for every nextval call (a catalog lookup per record id).
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT array_agg(nextval(?::regclass)) FROM generate_series(1, ?)")) {
-      ps.setString(1, sequence);
-      ps.setInt(2, n);
+        c.prepareStatement(
+            "SELECT array_agg(nextval('" + sequence + "'::regclass)) FROM generate_series(1, ?)")) {
+      ps.setInt(1, n);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         Array a = rs.getArray(1);
