@@ -46,7 +46,7 @@ record Options(
     Map<String, String> v = new LinkedHashMap<>();
     // Defaults: the brief's sizes and the service's own log.* defaults.
     v.put("records", "200000");
-    v.put("journalWarmup", "20000");
+    v.put("journalWarmup", "50000");
     v.put("rounds", "5");
     v.put("batch", "1000");
     v.put("writers", "2");
