@@ -116,7 +116,7 @@ public final class LineageGraph {
     try (Connection c = db.getConnection()) {
       List<String> start = startNodes(c, q.start(), size);
       Map<String, Integer> reached = new LinkedHashMap<>();
-      Map<List<String>, GraphStore.EdgeView> edges = new LinkedHashMap<>();
+      List<GraphStore.EdgeView> edges = new ArrayList<>();
       traverse(c, q, size, start, reached, edges);
 
       List<String> order = new ArrayList<>(reached.keySet());
@@ -145,7 +145,7 @@ public final class LineageGraph {
                 id, v.type(), v.key(), reached.get(id), v.citations(), v.records()));
       }
       List<LineageAnswer.Edge> pageEdges = new ArrayList<>();
-      for (GraphStore.EdgeView e : edges.values()) {
+      for (GraphStore.EdgeView e : edges) {
         if (onPage.contains(e.from()) || onPage.contains(e.to())) {
           cited.add(e.records(), e.leaves());
           pageEdges.add(
@@ -395,36 +395,53 @@ public final class LineageGraph {
 
   // Breadth-first, first distance wins. One statement per level: the edges touching the frontier
   // and the other names of the same entities at their ends (graph_same_entity holds only nodes
-  // whose key is shared, so the lookup costs a probe of a small primary key per end).
+  // whose key is shared, so the lookup costs a probe of a small primary key per end). Each edge is
+  // added to {@code edges} once.
   private static void traverse(
       Connection c,
       LineageQuery q,
       long size,
       List<String> start,
       Map<String, Integer> reached,
-      Map<List<String>, GraphStore.EdgeView> edges)
+      List<GraphStore.EdgeView> edges)
       throws SQLException {
     start.forEach(n -> reached.put(n, 0));
     List<String> frontier = new ArrayList<>(start);
-    java.sql.Array bound = GraphStore.textArray(c, frontier);
+    String[] bound = GraphStore.textArray(frontier);
     for (String same : GraphStore.sameEntities(c, bound, size)) {
       if (reached.putIfAbsent(same, 0) == null) {
         frontier.add(same);
         bound = null;
       }
     }
+    // BOTH meets an edge again from its other end's level (see below).
+    Set<List<String>> edgesSeen = new java.util.HashSet<>();
     for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
       GraphStore.Level level =
           GraphStore.level(
-              c, bound != null ? bound : GraphStore.textArray(c, frontier), q.direction(), size);
+              c, bound != null ? bound : GraphStore.textArray(frontier), q.direction(), size);
       bound = null;
-      Set<String> frontierSet = new java.util.HashSet<>(frontier);
+      // Every node is in one frontier only (reached is checked before it joins the next), so a
+      // level going DOWN (UP) returns each edge leaving (entering) a node once in the whole
+      // traversal, and the end away from the frontier is its to (from) end: no set of edges seen
+      // and no frontier lookup, which cost an impact query thousands of string hashes. BOTH
+      // returns an edge again from its other end's level, so it keeps the lookups.
+      boolean both = q.direction() == LineageQuery.Direction.BOTH;
+      Set<String> frontierSet = both ? new java.util.HashSet<>(frontier) : Set.of();
       Set<String> seen = new java.util.HashSet<>();
       List<String> next = new ArrayList<>();
       for (GraphStore.EdgeView e : level.edges()) {
-        edges.putIfAbsent(List.of(e.from(), e.rel(), e.to()), e);
-        // Only the end away from the frontier is new ground (an edge may touch it at both).
-        String end = frontierSet.contains(e.from()) ? e.to() : e.from();
+        String end;
+        if (!both) {
+          edges.add(e);
+          end = q.direction() == LineageQuery.Direction.DOWN ? e.to() : e.from();
+        } else {
+          if (edgesSeen.add(List.of(e.from(), e.rel(), e.to()))) {
+            edges.add(e);
+          }
+          // Only the end away from the frontier is new ground (an edge may touch it at both).
+          end = frontierSet.contains(e.from()) ? e.to() : e.from();
+        }
         if (!reached.containsKey(end) && seen.add(end)) {
           next.add(end);
         }
@@ -501,7 +518,7 @@ public final class LineageGraph {
   private List<LineageAnswer.CitedRecord> citations(GraphStore.Cited cited) throws SQLException {
     List<LineageAnswer.CitedRecord> found;
     try (Connection c = db.getConnection()) {
-      found = GraphStore.citations(c, cited.leafOf());
+      found = GraphStore.citations(c, cited);
     }
     if (found.size() != cited.size()) {
       throw new IllegalStateException(
@@ -515,7 +532,7 @@ public final class LineageGraph {
   private List<StoredRecord> records(Set<Long> ids) throws SQLException {
     if (ids instanceof GraphStore.Cited cited) {
       try (Connection c = db.getConnection()) {
-        return GraphStore.records(c, cited.leafOf());
+        return GraphStore.records(c, cited);
       }
     }
     return log.journal().records(ids);

@@ -143,6 +143,53 @@ class GraphStoreIT {
     }
   }
 
+  @Test
+  void lineage_everyDirectionAndDepth_listsEachEdgeOfTheInnerNodesOnce() throws Exception {
+    List<Long> sizes = history();
+    for (long size : sizes) {
+      for (LineageQuery.Direction d : LineageQuery.Direction.values()) {
+        for (int depth = 1; depth <= 3; depth++) {
+          LineageAnswer a =
+              graph.lineage(
+                  new LineageQuery(
+                      LineageQuery.Start.node(DATASET),
+                      d,
+                      depth,
+                      Optional.of(LineageQuery.AsOf.parse(Long.toString(size))),
+                      false,
+                      false,
+                      LineageQuery.DEFAULT_LIMIT,
+                      Optional.empty()));
+          // The traversal met every edge touching a node nearer than the depth (each was in a
+          // frontier), once each; one level statement over all of them lists each once too.
+          int inner = depth;
+          List<String> near =
+              a.nodes().stream().filter(n -> n.distance() < inner).map(n -> n.id()).toList();
+          List<String> expected;
+          try (Connection c = db.dataSource().getConnection()) {
+            expected = edgeLines(GraphStore.edges(c, near, d, size));
+          }
+          List<String> listed =
+              a.edges().stream()
+                  .map(
+                      e ->
+                          e.from()
+                              + " "
+                              + e.rel()
+                              + " "
+                              + e.to()
+                              + " "
+                              + e.citations()
+                              + " "
+                              + e.records())
+                  .sorted()
+                  .toList();
+          assertThat(listed).as("%s depth %d at %d", d, depth, size).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
   private LineageAnswer lineageAt(long size, boolean fullRecords) throws Exception {
     return graph.lineage(
         new LineageQuery(
@@ -223,7 +270,7 @@ class GraphStoreIT {
       // A traversal level gives the same other names for the ends of the edges it reads.
       for (long size : sizes) {
         for (LineageQuery.Direction d : LineageQuery.Direction.values()) {
-          GraphStore.Level level = GraphStore.level(c, GraphStore.textArray(c, all), d, size);
+          GraphStore.Level level = GraphStore.level(c, GraphStore.textArray(all), d, size);
           java.util.Map<String, List<String>> expected = new java.util.HashMap<>();
           for (GraphStore.EdgeView e : level.edges()) {
             for (String end : List.of(e.from(), e.to())) {
