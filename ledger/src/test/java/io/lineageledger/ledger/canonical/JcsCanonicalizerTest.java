@@ -30,9 +30,24 @@ class JcsCanonicalizerTest {
 
   private final Canonicalizer jcs = Canonicalizer.rfc8785();
 
+  private static final JsonMapper READER = new JsonMapper();
+
+  /**
+   * The canonical form of a JSON text, by both paths: the bytes through the library, and the same
+   * text read into a Jackson tree through the direct tree writer. Every published example and
+   * reference file below thereby also pins the tree writer.
+   */
   private String canonical(String json) {
-    return new String(
-        jcs.canonicalize(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    String viaBytes =
+        new String(jcs.canonicalize(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    JsonNode tree;
+    try {
+      tree = READER.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("the library accepted what Jackson cannot read: " + json, e);
+    }
+    assertThat(jcsOfTree(tree)).as("tree path of %s", json).isEqualTo(viaBytes);
+    return viaBytes;
   }
 
   // RFC 8785 section 3.2.2 (input) and 3.2.3 (output); the bytes are section 3.2.4.
@@ -45,7 +60,7 @@ class JcsCanonicalizerTest {
             + "  \"literals\": [null, true, false]\n"
             + "}";
 
-    byte[] out = jcs.canonicalize(input.getBytes(StandardCharsets.UTF_8));
+    byte[] out = canonical(input).getBytes(StandardCharsets.UTF_8);
 
     assertThat(new String(out, StandardCharsets.UTF_8))
         .isEqualTo(
