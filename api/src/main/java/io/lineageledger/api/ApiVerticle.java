@@ -100,7 +100,8 @@ final class ApiVerticle extends VerticleBase {
                       transparencyLog,
                       Extractors.standard(),
                       clock,
-                      anchoring.anchoredCheckpoints());
+                      anchoring.anchoredCheckpoints(),
+                      settings.graphReadThreads());
               logRunner =
                   new LogRunner(
                       vertx, transparencyLog, graph, clock, settings.log().sequenceInterval());

@@ -78,6 +78,11 @@ enum ConfigKey {
       "paths under which a file a run read but did not declare is reported as observed-not-declared,"
           + " comma-separated absolute paths",
       false),
+  GRAPH_READ_THREADS(
+      "graph.readThreads",
+      "2",
+      "threads that read half of a large lineage read (a traversal level, a page's nodes or citations) on a second pooled connection while the query's own connection reads the other half, 0..64; 0 = one connection per query",
+      false),
   CROSS_CHECK_SERVING_PORTS(
       "crossCheck.servingPorts",
       "",

@@ -36,6 +36,7 @@ record Settings(
     LogSettings log,
     List<String> crossCheckDatasetPrefixes,
     List<Integer> crossCheckServingPorts,
+    int graphReadThreads,
     AnchorSettings anchor,
     EvidenceSettings evidence,
     MlflowConfig mlflow) {
@@ -168,6 +169,7 @@ record Settings(
         log,
         datasetPrefixes(v),
         servingPorts(v),
+        (int) range(v, ConfigKey.GRAPH_READ_THREADS, 0, 64),
         anchorSettings(v, env),
         evidence(v),
         mlflow(v, bodyLimit, pool));

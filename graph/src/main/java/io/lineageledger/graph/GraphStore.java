@@ -648,14 +648,20 @@ final class GraphStore {
    * @param cited the ids, with the leaf index of each
    */
   static List<LineageAnswer.CitedRecord> citations(Connection c, Cited cited) throws SQLException {
-    if (cited.isEmpty()) {
+    return citations(c, cited, cited.ids());
+  }
+
+  /** As {@link #citations(Connection, Cited)}, for the given ids of {@code cited} only. */
+  static List<LineageAnswer.CitedRecord> citations(Connection c, Cited cited, long[] ids)
+      throws SQLException {
+    if (ids.length == 0) {
       return new ArrayList<>();
     }
     return query(
         c,
         "SELECT seq, source, kind, source_ref, leaf_hash, received_at"
             + " FROM journal_records WHERE seq = ANY(?) ORDER BY seq",
-        ps -> ps.setObject(1, cited.ids()),
+        ps -> ps.setObject(1, ids),
         rs ->
             new LineageAnswer.CitedRecord(
                 rs.getLong(1),

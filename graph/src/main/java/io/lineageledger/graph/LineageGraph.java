@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,30 +29,43 @@ public final class LineageGraph {
   /** Most nodes one traversal may reach; a larger answer must be asked for with less depth. */
   public static final int MAX_NODES = 10_000;
 
+  /** Helper threads for split reads unless configured (see the six-argument constructor). */
+  public static final int DEFAULT_READ_THREADS = 2;
+
+  // Below this many ids a read is not worth a second connection: the statement's fixed cost and
+  // the hand-over would eat what the halves save.
+  static final int SPLIT_AT = 128;
+
   private final DataSource db;
   private final TransparencyLog log;
   private final GraphProjector projector;
   private final Optional<AnchoredCheckpoints> anchors;
+  private final SplitReads split;
 
   /** A graph whose answers with proofs end at the checkpoint asked about (no anchoring). */
   public LineageGraph(DataSource db, TransparencyLog log, EdgeExtractor extractor, Clock clock) {
-    this(db, log, extractor, clock, Optional.empty());
+    this(db, log, extractor, clock, Optional.empty(), DEFAULT_READ_THREADS);
   }
 
   /**
    * @param anchors when present, answers with proofs come from the newest anchored checkpoint at or
    *     below the one asked about (see {@link #lineage}); empty = anchoring is off
+   * @param readThreads helper threads that read half of a large traversal level, node list or
+   *     citation list on a second pooled connection while the query's own connection reads the
+   *     other half, 0..64; 0 = every query reads on its one connection
    */
   public LineageGraph(
       DataSource db,
       TransparencyLog log,
       EdgeExtractor extractor,
       Clock clock,
-      Optional<AnchoredCheckpoints> anchors) {
+      Optional<AnchoredCheckpoints> anchors,
+      int readThreads) {
     this.db = db;
     this.log = log;
     this.projector = new GraphProjector(db, extractor, clock, 5000);
     this.anchors = anchors;
+    this.split = new SplitReads(db, readThreads);
   }
 
   /** Projects records sequenced since the last call; returns how many. */
@@ -126,7 +140,7 @@ public final class LineageGraph {
       Set<String> onPage = new java.util.HashSet<>(page);
 
       Map<String, GraphStore.NodeView> views = new HashMap<>();
-      for (GraphStore.NodeView v : GraphStore.nodes(c, page, size)) {
+      for (GraphStore.NodeView v : nodes(c, page, size)) {
         views.put(v.id(), v);
       }
       GraphStore.Cited cited = new GraphStore.Cited();
@@ -153,7 +167,7 @@ public final class LineageGraph {
         }
       }
       List<LineageAnswer.CitedRecord> records =
-          q.proofs() || q.fullRecords() ? cite(cited, size, q.proofs()) : citations(cited);
+          q.proofs() || q.fullRecords() ? cite(cited, size, q.proofs()) : citations(c, cited);
       Optional<String> next =
           to < order.size() ? Optional.of(Cursor.encode(size, to, fingerprint)) : Optional.empty();
       return new LineageAnswer(
@@ -397,7 +411,57 @@ public final class LineageGraph {
   // and the other names of the same entities at their ends (graph_same_entity holds only nodes
   // whose key is shared, so the lookup costs a probe of a small primary key per end). Each edge is
   // added to {@code edges} once.
-  private static void traverse(
+  // One level of a traversal; a large frontier is read in two halves at once (see SplitReads).
+  private GraphStore.Level level(
+      Connection c, String[] frontier, LineageQuery.Direction direction, long size)
+      throws SQLException {
+    if (frontier.length < SPLIT_AT || !split.enabled()) {
+      return GraphStore.level(c, frontier, direction, size);
+    }
+    String[] a = Arrays.copyOfRange(frontier, 0, frontier.length / 2);
+    String[] b = Arrays.copyOfRange(frontier, frontier.length / 2, frontier.length);
+    SplitReads.Halves<GraphStore.Level> h =
+        split.both(
+            c,
+            x -> GraphStore.level(x, a, direction, size),
+            x -> GraphStore.level(x, b, direction, size));
+    // Going DOWN (UP) an edge is found from its one frontier end, so the halves' edges are
+    // disjoint. Going BOTH, an edge between two frontier nodes in different halves is found by
+    // each; the traversal's set of edges seen keeps it once, as it does for an edge met again at
+    // the next level.
+    List<GraphStore.EdgeView> edges = new ArrayList<>(h.first().edges());
+    edges.addAll(h.second().edges());
+    Map<String, List<String>> sameAs = new HashMap<>(h.first().sameAs());
+    h.second()
+        .sameAs()
+        .forEach(
+            (node, others) ->
+                sameAs.merge(
+                    node,
+                    others,
+                    (x, y) -> {
+                      List<String> all = new ArrayList<>(x);
+                      all.addAll(y);
+                      return all;
+                    }));
+    return new GraphStore.Level(edges, sameAs);
+  }
+
+  private List<GraphStore.NodeView> nodes(Connection c, List<String> ids, long size)
+      throws SQLException {
+    if (ids.size() < SPLIT_AT || !split.enabled()) {
+      return GraphStore.nodes(c, ids, size);
+    }
+    List<String> a = ids.subList(0, ids.size() / 2);
+    List<String> b = ids.subList(ids.size() / 2, ids.size());
+    SplitReads.Halves<List<GraphStore.NodeView>> h =
+        split.both(c, x -> GraphStore.nodes(x, a, size), x -> GraphStore.nodes(x, b, size));
+    List<GraphStore.NodeView> all = new ArrayList<>(h.first());
+    all.addAll(h.second());
+    return all;
+  }
+
+  private void traverse(
       Connection c,
       LineageQuery q,
       long size,
@@ -418,8 +482,7 @@ public final class LineageGraph {
     Set<List<String>> edgesSeen = new java.util.HashSet<>();
     for (int d = 1; d <= q.depth() && !frontier.isEmpty(); d++) {
       GraphStore.Level level =
-          GraphStore.level(
-              c, bound != null ? bound : GraphStore.textArray(frontier), q.direction(), size);
+          level(c, bound != null ? bound : GraphStore.textArray(frontier), q.direction(), size);
       bound = null;
       // Every node is in one frontier only (reached is checked before it joins the next), so a
       // level going DOWN (UP) returns each edge leaving (entering) a node once in the whole
@@ -515,10 +578,24 @@ public final class LineageGraph {
 
   // Without full records an answer says what each cited record is but not its bytes: the rows'
   // narrow columns only (a page of an impact answer cites thousands of records, megabytes in full).
-  private List<LineageAnswer.CitedRecord> citations(GraphStore.Cited cited) throws SQLException {
+  private List<LineageAnswer.CitedRecord> citations(Connection c, GraphStore.Cited cited)
+      throws SQLException {
+    long[] ids = cited.ids();
     List<LineageAnswer.CitedRecord> found;
-    try (Connection c = db.getConnection()) {
-      found = GraphStore.citations(c, cited);
+    if (ids.length < SPLIT_AT || !split.enabled()) {
+      found = GraphStore.citations(c, cited, ids);
+    } else {
+      // Halves of the sorted ids: each half comes back in id order, so the answer is too.
+      Arrays.sort(ids);
+      long[] low = Arrays.copyOfRange(ids, 0, ids.length / 2);
+      long[] high = Arrays.copyOfRange(ids, ids.length / 2, ids.length);
+      SplitReads.Halves<List<LineageAnswer.CitedRecord>> h =
+          split.both(
+              c,
+              x -> GraphStore.citations(x, cited, low),
+              x -> GraphStore.citations(x, cited, high));
+      found = new ArrayList<>(h.first());
+      found.addAll(h.second());
     }
     if (found.size() != cited.size()) {
       throw new IllegalStateException(

@@ -190,6 +190,87 @@ class GraphStoreIT {
     }
   }
 
+  // Levels, node pages and citation lists above LineageGraph.SPLIT_AT are read in two halves on
+  // two connections; the answer must be the one a single connection gives.
+  @Test
+  void lineage_largeLevelsReadInHalves_answerAsOnOneConnection() throws Exception {
+    List<Record> facts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String run = "mlflow://prod/runs/w" + i;
+      String version = "mlflow://prod/model-versions/wide/" + i;
+      facts.add(fact("in-" + i, List.of(DATASET, run), DATASET, "input-to", run));
+      facts.add(fact("out-" + i, List.of(run, version), run, "produced", version));
+      if (i % 3 == 0) {
+        // Another name of the same run, and a process that executed it.
+        String alias = "mlflow-run:w" + i;
+        facts.add(fact("exec-" + i, List.of(PROCESS, alias), PROCESS, "executed", alias));
+      }
+    }
+    long size = commit(facts.toArray(Record[]::new));
+    graph.catchUp();
+    LineageGraph oneConnection =
+        new LineageGraph(
+            db.dataSource(), log, Extractors.standard(), Clock.systemUTC(), Optional.empty(), 0);
+    for (String start : List.of(DATASET, PROCESS, "mlflow://prod/model-versions/wide/7")) {
+      for (LineageQuery.Direction d : LineageQuery.Direction.values()) {
+        for (int depth = 1; depth <= 3; depth++) {
+          LineageQuery q =
+              new LineageQuery(
+                  LineageQuery.Start.node(start),
+                  d,
+                  depth,
+                  Optional.of(LineageQuery.AsOf.parse(Long.toString(size))),
+                  false,
+                  false,
+                  LineageQuery.MAX_LIMIT,
+                  Optional.empty());
+          LineageAnswer split = graph.lineage(q);
+          LineageAnswer single = oneConnection.lineage(q);
+          String what = start + " " + d + " depth " + depth;
+          assertThat(split.nodes()).as(what).isEqualTo(single.nodes());
+          assertThat(edgeSet(split)).as(what).isEqualTo(edgeSet(single));
+          assertThat(recordLines(split)).as(what).isEqualTo(recordLines(single));
+        }
+      }
+    }
+    // The widest answer really crossed the split threshold.
+    LineageAnswer widest =
+        graph.lineage(
+            new LineageQuery(
+                LineageQuery.Start.node(DATASET),
+                LineageQuery.Direction.DOWN,
+                3,
+                Optional.empty(),
+                false,
+                false,
+                LineageQuery.MAX_LIMIT,
+                Optional.empty()));
+    assertThat(widest.nodes()).hasSizeGreaterThan(2 * LineageGraph.SPLIT_AT);
+    assertThat(widest.records()).hasSizeGreaterThan(2 * LineageGraph.SPLIT_AT);
+  }
+
+  // In the answer's order; a citation's leaf hash is an array, so compared by content.
+  private static List<String> recordLines(LineageAnswer a) {
+    return a.records().stream()
+        .map(
+            r ->
+                r.id()
+                    + " "
+                    + r.leafIndex()
+                    + " "
+                    + r.sourceRef()
+                    + " "
+                    + java.util.HexFormat.of().formatHex(r.leafHash()))
+        .toList();
+  }
+
+  private static List<String> edgeSet(LineageAnswer a) {
+    return a.edges().stream()
+        .map(e -> e.from() + " " + e.rel() + " " + e.to() + " " + e.citations() + " " + e.records())
+        .sorted()
+        .toList();
+  }
+
   private LineageAnswer lineageAt(long size, boolean fullRecords) throws Exception {
     return graph.lineage(
         new LineageQuery(

@@ -199,7 +199,8 @@ class LineageGraphIT {
             log,
             Extractors.standard(),
             Clock.systemUTC(),
-            Optional.of(anchoredAt(anchored.size())));
+            Optional.of(anchoredAt(anchored.size())),
+            LineageGraph.DEFAULT_READ_THREADS);
     LineageAnswer a =
         withAnchors.lineage(
             query(LineageQuery.Start.node(DATASET), "down", 3, null, true, 100, null));
@@ -229,7 +230,8 @@ class LineageGraphIT {
             log,
             Extractors.standard(),
             Clock.systemUTC(),
-            Optional.of(anchoredAt()));
+            Optional.of(anchoredAt()),
+            LineageGraph.DEFAULT_READ_THREADS);
     assertThatThrownBy(() -> none.lineage(latestWithProofs))
         .isInstanceOfSatisfying(
             NotAnchoredException.class,
@@ -244,7 +246,8 @@ class LineageGraphIT {
             log,
             Extractors.standard(),
             Clock.systemUTC(),
-            Optional.of(anchoredAt(second.size())));
+            Optional.of(anchoredAt(second.size())),
+            LineageGraph.DEFAULT_READ_THREADS);
     assertThatThrownBy(
             () ->
                 later.lineage(
