@@ -30,8 +30,9 @@ import java.util.SplittableRandom;
  * and times model-version lineage (upstream, depth 5), the impact of a dataset feeding ~1,000 model
  * versions, time-travel lineage and lineage with proofs. Run through {@code
  * scripts/bench-graph.sh}; arguments {@code --records=N} (default 1,000,000), {@code --queries=N}
- * (default 300), {@code --data=DIR} to keep the database in DIR and reuse the history and graph an
- * earlier run left there, and {@code --rebuild} to project that history again (measuring it).
+ * (default 300), {@code --readThreads=N} (the service's {@code graph.readThreads}, default 2),
+ * {@code --data=DIR} to keep the database in DIR and reuse the history and graph an earlier run
+ * left there, and {@code --rebuild} to project that history again (measuring it).
  */
 public final class GraphBench {
   private static final ObjectMapper JSON =
@@ -139,6 +140,7 @@ public final class GraphBench {
   public static void main(String[] args) throws Exception {
     long records = 1_000_000;
     int queries = 300;
+    int readThreads = LineageGraph.DEFAULT_READ_THREADS;
     Path keep = null;
     boolean rebuild = false;
     for (String a : args) {
@@ -146,6 +148,8 @@ public final class GraphBench {
         records = Long.parseLong(a.substring(10));
       } else if (a.startsWith("--queries=")) {
         queries = Integer.parseInt(a.substring(10));
+      } else if (a.startsWith("--readThreads=")) {
+        readThreads = Integer.parseInt(a.substring(14));
       } else if (a.startsWith("--data=")) {
         keep = Paths.get(a.substring(7)).toAbsolutePath();
       } else if (a.equals("--rebuild")) {
@@ -154,7 +158,8 @@ public final class GraphBench {
         throw new IllegalArgumentException(
             "argument '"
                 + a
-                + "' is not allowed: expected --records=N, --queries=N, --data=DIR or --rebuild");
+                + "' is not allowed: expected --records=N, --queries=N, --readThreads=N, --data=DIR or"
+                + " --rebuild");
       }
     }
     if (records < DATASETS + RUNS + MODEL_VERSIONS) {
@@ -168,6 +173,7 @@ public final class GraphBench {
     report.put("command", System.getProperty("bench.command", "GraphBench"));
     report.put("startedAt", Instant.now().toString());
     report.put("records", records);
+    report.put("readThreads", readThreads);
     final long total = records;
     report.put("loadAverageAtStart", loadAverage());
     Path dir =
@@ -185,7 +191,13 @@ public final class GraphBench {
                 10_000,
                 Duration.ofMillis(500))) {
       LineageGraph graph =
-          new LineageGraph(db.dataSource(), log, Extractors.standard(), Clock.systemUTC());
+          new LineageGraph(
+              db.dataSource(),
+              log,
+              Extractors.standard(),
+              Clock.systemUTC(),
+              Optional.empty(),
+              readThreads);
       LoadDriver driver = new LoadDriver(log, 2, 1000, Duration.ofMillis(100));
       // The time-travel checkpoint: everything but the model versions.
       long beforeModels = DATASETS + RUNS;
@@ -347,6 +359,14 @@ public final class GraphBench {
       cited += a.records().size();
     }
     ObjectNode o = Stats.latencyMs(nanos);
+    // Where the slowest queries fell in the run (query number: ms): a stall at the start reads
+    // differently from a tail spread over the whole run.
+    ObjectNode slowest = o.putObject("slowest");
+    java.util.stream.IntStream.range(0, n)
+        .boxed()
+        .sorted((x, y) -> Long.compare(nanos[y], nanos[x]))
+        .limit(5)
+        .forEach(i -> slowest.put(Integer.toString(i), Stats.round(nanos[i] / 1e6, 1)));
     o.put("meanNodes", nodes / n);
     o.put("meanCitedRecords", cited / n);
     o.put("target", target);
