@@ -195,7 +195,7 @@ class GraphStoreIT {
   @Test
   void lineage_largeLevelsReadInHalves_answerAsOnOneConnection() throws Exception {
     List<Record> facts = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 1100; i++) {
       String run = "mlflow://prod/runs/w" + i;
       String version = "mlflow://prod/model-versions/wide/" + i;
       facts.add(fact("in-" + i, List.of(DATASET, run), DATASET, "input-to", run));
@@ -245,8 +245,9 @@ class GraphStoreIT {
                 false,
                 LineageQuery.MAX_LIMIT,
                 Optional.empty()));
-    assertThat(widest.nodes()).hasSizeGreaterThan(2 * LineageGraph.SPLIT_AT);
-    assertThat(widest.records()).hasSizeGreaterThan(2 * LineageGraph.SPLIT_AT);
+    assertThat(widest.totalNodes()).isGreaterThan(2 * LineageGraph.SPLIT_AT);
+    assertThat(widest.nodes()).hasSizeGreaterThanOrEqualTo(LineageGraph.SPLIT_AT);
+    assertThat(widest.records()).hasSizeGreaterThanOrEqualTo(LineageGraph.SPLIT_AT);
   }
 
   // In the answer's order; a citation's leaf hash is an array, so compared by content.
