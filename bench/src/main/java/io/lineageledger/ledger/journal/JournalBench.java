@@ -329,26 +329,17 @@ public final class JournalBench {
   }
 
   private static long autovacuumWorkers(Connection owner) throws SQLException {
-    try (Statement s = owner.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
-                    + " AND query <> ''")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return scalar(
+        owner,
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            + " AND query <> ''");
   }
 
   /** Autovacuum and autoanalyze runs finished so far, over every table. */
   private static long autovacuums(Connection owner) throws SQLException {
-    try (Statement s = owner.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)"
-                    + " FROM pg_stat_all_tables")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return scalar(
+        owner,
+        "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_all_tables");
   }
 
   /** A PostgreSQL checkpoint between phases, so one phase's dirty pages are not the next's cost. */
@@ -359,27 +350,24 @@ public final class JournalBench {
   }
 
   private static long walLsn(Connection owner) throws SQLException {
-    try (Statement s = owner.createStatement();
-        ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return scalar(owner, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
   }
 
   private static long count(Connection owner, String table) throws SQLException {
-    try (Statement s = owner.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return scalar(owner, "SELECT count(*) FROM " + table);
   }
 
   private static long journalBytes(Connection owner) throws SQLException {
+    return scalar(
+        owner,
+        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
+            + " WHERE c.relkind = 'r' AND c.relname LIKE 'journal\\_%'");
+  }
+
+  /** The one number a bench query answers. */
+  private static long scalar(Connection owner, String sql) throws SQLException {
     try (Statement s = owner.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c"
-                    + " WHERE c.relkind = 'r' AND c.relname LIKE 'journal\\_%'")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
