@@ -169,22 +169,7 @@ class GraphStoreIT {
           try (Connection c = db.dataSource().getConnection()) {
             expected = edgeLines(GraphStore.edges(c, near, d, size));
           }
-          List<String> listed =
-              a.edges().stream()
-                  .map(
-                      e ->
-                          e.from()
-                              + " "
-                              + e.rel()
-                              + " "
-                              + e.to()
-                              + " "
-                              + e.citations()
-                              + " "
-                              + e.records())
-                  .sorted()
-                  .toList();
-          assertThat(listed).as("%s depth %d at %d", d, depth, size).isEqualTo(expected);
+          assertThat(edgeSet(a)).as("%s depth %d at %d", d, depth, size).isEqualTo(expected);
         }
       }
     }
